@@ -117,17 +117,12 @@ def expected_prefix(sex: str, birth_date: date) -> str:
         raise ValueError(f"sex must be {MALE!r} or {FEMALE!r}, not {sex!r}")
     century = _century_index(birth_date.year)
     if century is None:
-        raise ValueError(
-            f"birth year {birth_date.year} is outside "
-            f"{FIRST_CENTURY_YEAR}–{LAST_CENTURY_YEAR}"
-        )
+        raise ValueError(f"birth year {birth_date.year} is outside {FIRST_CENTURY_YEAR}–{LAST_CENTURY_YEAR}")
     digit = 2 * century + (1 if sex == FEMALE else 0)
     return f"{digit}{birth_date.year % 100:02d}"
 
 
-def check_citizen_id(
-    number: str, *, sex: str | None, birth_date: date | None
-) -> list[IdProblem]:
+def check_citizen_id(number: str, *, sex: str | None, birth_date: date | None) -> list[IdProblem]:
     """Everything wrong with ``number`` for a member of this sex and birth date.
 
     An empty list means no problem was found (there is no checksum, so this is
@@ -164,9 +159,7 @@ def check_citizen_id(
     if birth_date is not None:
         century = _century_index(birth_date.year)
         if century is None:
-            problems.append(
-                IdProblem(CENTURY_OUT_OF_RANGE, {"year": str(birth_date.year)})
-            )
+            problems.append(IdProblem(CENTURY_OUT_OF_RANGE, {"year": str(birth_date.year)}))
 
     allowed = _allowed_digits(sex, century)
     if allowed is not None and found_digit not in allowed:
@@ -183,9 +176,7 @@ def check_citizen_id(
     if birth_date is not None:
         expected_yy = f"{birth_date.year % 100:02d}"
         if found_yy != expected_yy:
-            problems.append(
-                IdProblem(BIRTH_YEAR_MISMATCH, {"expected": expected_yy, "found": found_yy})
-            )
+            problems.append(IdProblem(BIRTH_YEAR_MISMATCH, {"expected": expected_yy, "found": found_yy}))
 
     return problems
 

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from households.models import AdminUnit, Assignment, Household, Member
+
+
+@admin.register(AdminUnit)
+class AdminUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "unit_type", "level", "area_type", "valid_to")
+    list_filter = ("level", "area_type")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+    readonly_fields = ("path",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+    search_fields = ("user__username", "unit__name")
+    raw_id_fields = ("unit",)
+
+
+@admin.register(Household)
+class HouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "village", "address", "status")
+    search_fields = ("code",)
+    raw_id_fields = ("village",)
+    list_select_related = ("village",)
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "household", "relationship", "date_of_birth")
+    search_fields = ("full_name", "household__code")
+    raw_id_fields = ("household",)
+    list_select_related = ("household",)

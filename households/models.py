@@ -1,0 +1,302 @@
+"""The territory (administrative units), the people (households, members) and who works where.
+
+Area scoping is not decided here: the QuerySet methods ``visible_to(user)`` delegate to
+``households.access``, the one place that knows what a user may reach.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from households import access
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AdminUnitQuerySet":
+        return self.filter(access.unit_q(user))
+
+    def current(self) -> "AdminUnitQuerySet":
+        return self.filter(valid_to__isnull=True)
+
+    def villages(self) -> "AdminUnitQuerySet":
+        return self.filter(level=AdminUnit.Level.VILLAGE)
+
+    def wards(self) -> "AdminUnitQuerySet":
+        return self.filter(level__in=AdminUnit.WARD_LEVELS)
+
+    def under(self, unit: "AdminUnit") -> "AdminUnitQuerySet":
+        return self.filter(path__startswith=unit.path)
+
+
+class AdminUnit(models.Model):
+    """One node of the tree city › district › ward/commune/special zone › village/residential group."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        WARD = "ward", _("Ward")
+        COMMUNE = "commune", _("Commune")
+        SPECIAL_ZONE = "special_zone", _("Special zone")
+        VILLAGE = "village", _("Village / residential group")
+
+    class AreaType(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+
+    # Commune-level units: the level that runs the review (steering board, chairman's decision).
+    WARD_LEVELS = (Level.WARD, Level.COMMUNE, Level.SPECIAL_ZONE)
+
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("GSO code; villages get ward code + number."))
+    name = models.CharField(_("name"), max_length=150)
+    unit_type = models.CharField(_("type"), max_length=50, help_text=_("As GSO writes it: Quận, Huyện, Phường, Xã …"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Materialised path of codes, e.g. "/48/492/20227/20227-003/": subtree queries are one indexed prefix match.
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
+    area_type = models.CharField(_("area type"), max_length=10, choices=AreaType.choices, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level="city") | Q(parent__isnull=False), name="unit_has_parent_unless_city"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_ward_level(self) -> bool:
+        return self.level in self.WARD_LEVELS
+
+    def ancestor_codes(self) -> list[str]:
+        """Codes from the city down to this unit, read from the path without a query."""
+        return [code for code in self.path.split("/") if code]
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "HouseholdQuerySet":
+        return self.filter(access.unit_q(user, "village__"))
+
+    def active(self) -> "HouseholdQuerySet":
+        return self.filter(status=Household.Status.ACTIVE)
+
+    def in_unit(self, unit: AdminUnit) -> "HouseholdQuerySet":
+        return self.filter(village__path__startswith=unit.path)
+
+
+class Household(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left the area")
+
+    code = models.CharField(_("household code"), max_length=30, unique=True)
+    village = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("village / residential group"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": AdminUnit.Level.VILLAGE},
+    )
+    address = models.CharField(_("address"), max_length=255)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    in_agriculture = models.BooleanField(
+        _("works in agriculture, forestry, fishery or salt-making"),
+        default=False,
+        help_text=_("Average-living-standard identification applies nationally only to these households."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Optimistic concurrency: a save carries the version it was read at; a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["village", "status"], name="household_village_status")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MemberQuerySet":
+        return self.filter(access.unit_q(user, "household__village__"))
+
+    def active(self) -> "MemberQuerySet":
+        return self.filter(left_on__isnull=True)
+
+
+class Member(models.Model):
+    """A person in a household. Members leave with a date and a reason; they are never deleted."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class Relationship(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        SIBLING = "sibling", _("Sibling")
+        CHILD_IN_LAW = "child_in_law", _("Son/daughter-in-law")
+        OTHER_RELATIVE = "other_relative", _("Other relative")
+        OTHER = "other", _("Other")
+
+    # The values below are the vocabulary of policies.classification (kept equal by a test).
+    class Schooling(models.TextChoices):
+        NONE = "none", _("Not attending school")
+        PRESCHOOL = "preschool", _("Preschool")
+        PRIMARY = "primary", _("Primary school")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
+        UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+        VOCATIONAL = "vocational", _("Vocational training")
+        HIGHER = "higher", _("College or university")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("Not completed primary school")
+        PRIMARY = "primary", _("Primary")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
+        UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
+        COLLEGE_OR_HIGHER = "college_or_higher", _("College or higher")
+
+    class Employment(models.TextChoices):
+        WAGE_WITH_CONTRACT = "wage_with_contract", _("Wage work with a labour contract")
+        WAGE_WITHOUT_CONTRACT = "wage_without_contract", _("Wage work without a labour contract")
+        SELF_EMPLOYED = "self_employed", _("Self-employed / own farm or business")
+        UNEMPLOYED = "unemployed", _("Unemployed, looking for work")
+        STUDENT = "student", _("Student")
+        RETIRED = "retired", _("Retired")
+        HOMEMAKER = "homemaker", _("Homemaker")
+        OTHER_NOT_WORKING = "other_not_working", _("Other, not working")
+
+    class WorkingCapacity(models.TextChoices):
+        FULL = "full", _("Full")
+        PARTIAL = "partial", _("Partial")
+        NONE = "none", _("No working capacity")
+
+    class Nutrition(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        STUNTED = "stunted", _("Stunted")
+        UNDERWEIGHT = "underweight", _("Underweight")
+
+    class LeftReason(models.TextChoices):
+        DIED = "died", _("Died")
+        MOVED = "moved", _("Moved away")
+        MARRIED = "married", _("Married into another household")
+        SPLIT = "split", _("Split into a new household")
+        OTHER = "other", _("Other")
+
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members")
+    full_name = models.CharField(_("full name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, default="01", help_text=_("GSO ethnic group code"))
+    relationship = models.CharField(_("relationship to head"), max_length=20, choices=Relationship.choices)
+    id_number = models.CharField(_("citizen ID number"), max_length=12, blank=True, db_index=True)
+    has_health_insurance = models.BooleanField(_("has a health insurance card"), default=True)
+    schooling = models.CharField(_("attending now"), max_length=20, choices=Schooling.choices, default=Schooling.NONE)
+    education = models.CharField(
+        _("highest education completed"), max_length=20, choices=Education.choices, default=Education.NONE
+    )
+    has_vocational_training = models.BooleanField(_("has vocational or on-the-job training"), default=False)
+    employment = models.CharField(
+        _("employment"), max_length=30, choices=Employment.choices, default=Employment.OTHER_NOT_WORKING
+    )
+    working_capacity = models.CharField(
+        _("working capacity"), max_length=10, choices=WorkingCapacity.choices, default=WorkingCapacity.FULL
+    )
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    receives_social_allowance = models.BooleanField(_("receives a monthly social allowance"), default=False)
+    nutrition = models.CharField(
+        _("nutrition (children under 16)"), max_length=20, choices=Nutrition.choices, default=Nutrition.NORMAL
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=10, choices=LeftReason.choices, blank=True)
+    left_note = models.CharField(_("note on leaving"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relationship="head", left_on__isnull=True),
+                name="one_active_head_per_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, left_reason="") | Q(left_on__isnull=False) & ~Q(left_reason=""),
+                name="member_left_has_date_and_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+
+class Assignment(models.Model):
+    """A user's role in one administrative unit. Administrators are Django superusers instead."""
+
+    class Role(models.TextChoices):
+        VILLAGE_HEAD = "village_head", _("Village / residential-group head")
+        WARD_OFFICER = "ward_officer", _("Ward/commune officer")
+        DISTRICT_OFFICER = "district_officer", _("District officer")
+        CITY_OFFICER = "city_officer", _("City department officer")
+
+    # Which unit levels each role may be assigned to.
+    ROLE_LEVELS = {
+        Role.VILLAGE_HEAD: (AdminUnit.Level.VILLAGE,),
+        Role.WARD_OFFICER: AdminUnit.WARD_LEVELS,
+        Role.DISTRICT_OFFICER: (AdminUnit.Level.DISTRICT,),
+        Role.CITY_OFFICER: (AdminUnit.Level.CITY,),
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="assignment"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.unit_id and self.unit.level not in self.ROLE_LEVELS[self.role]:
+            raise ValidationError(
+                {"unit": _("A %(role)s must be assigned to a unit of the right level.") % {"role": self.get_role_display()}}
+            )

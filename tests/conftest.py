@@ -1,0 +1,88 @@
+"""Personas: one user per role, each in a known unit of a small territory.
+
+city 48 › district 492 › ward 20236 (urban) › villages 20236-001, 20236-002
+        › district 497 › commune 20293 (rural) › village 20293-001
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from households.models import AdminUnit, Assignment, Household, Member
+
+
+def make_unit(code, name, level, parent=None, unit_type=None, area_type=""):
+    path = f"{parent.path if parent else '/'}{code}/"
+    if level == AdminUnit.Level.VILLAGE and parent is not None:
+        area_type = parent.area_type
+    return AdminUnit.objects.create(
+        code=code, name=name, level=level, parent=parent, path=path, unit_type=unit_type or level, area_type=area_type
+    )
+
+
+def make_user(username, role=None, unit=None, **extra):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username, **extra)
+    if role:
+        Assignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+def make_household(village, code, members=1, **extra):
+    from datetime import date
+
+    household = Household.objects.create(code=code, village=village, address=f"{code} street", **extra)
+    for i in range(members):
+        Member.objects.create(
+            household=household,
+            full_name=f"Nguyễn Văn {code}-{i}",
+            date_of_birth=date(1980, 1, 1),
+            sex="male",
+            relationship="head" if i == 0 else "child",
+        )
+    return household
+
+
+@pytest.fixture
+def territory(db):
+    city = make_unit("48", "Thành phố Đà Nẵng", AdminUnit.Level.CITY)
+    district = make_unit("492", "Quận Hải Châu", AdminUnit.Level.DISTRICT, city)
+    other_district = make_unit("497", "Huyện Hòa Vang", AdminUnit.Level.DISTRICT, city)
+    ward = make_unit("20236", "Phường Hải Châu I", AdminUnit.Level.WARD, district, area_type="urban")
+    commune = make_unit("20293", "Xã Hòa Bắc", AdminUnit.Level.COMMUNE, other_district, area_type="rural")
+    village = make_unit("20236-001", "Tổ dân phố 1", AdminUnit.Level.VILLAGE, ward)
+    other_village = make_unit("20236-002", "Tổ dân phố 2", AdminUnit.Level.VILLAGE, ward)
+    rural_village = make_unit("20293-001", "Thôn 1", AdminUnit.Level.VILLAGE, commune)
+    return {
+        "city": city,
+        "district": district,
+        "other_district": other_district,
+        "ward": ward,
+        "commune": commune,
+        "village": village,
+        "other_village": other_village,
+        "rural_village": rural_village,
+    }
+
+
+@pytest.fixture
+def personas(territory):
+    t = territory
+    return {
+        "village_head": make_user("head1", Assignment.Role.VILLAGE_HEAD, t["village"]),
+        "other_village_head": make_user("head2", Assignment.Role.VILLAGE_HEAD, t["other_village"]),
+        "ward_officer": make_user("ward1", Assignment.Role.WARD_OFFICER, t["ward"]),
+        "commune_officer": make_user("commune1", Assignment.Role.WARD_OFFICER, t["commune"]),
+        "district_officer": make_user("district1", Assignment.Role.DISTRICT_OFFICER, t["district"]),
+        "other_district_officer": make_user("district2", Assignment.Role.DISTRICT_OFFICER, t["other_district"]),
+        "city_officer": make_user("city1", Assignment.Role.CITY_OFFICER, t["city"]),
+        "admin": make_user("admin1", is_superuser=True, is_staff=True),
+        "no_role": make_user("nobody"),
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
