@@ -24,7 +24,7 @@ install: $(VENV)/.installed node_modules/.package-lock.json messages
 assets: node_modules/.package-lock.json
 
 messages: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 # Install, migrate, load Đà Nẵng's units, generate demo data, print the logins and serve the portal.
 demo: install
