@@ -201,9 +201,7 @@ class AreaThresholds:
     def __post_init__(self) -> None:
         if type(self.income_line) is not int or self.income_line <= 0:
             raise ValueError(f"income_line must be a positive int, got {self.income_line!r}")
-        if self.average_upper is not None and (
-            type(self.average_upper) is not int or self.average_upper <= self.income_line
-        ):
+        if self.average_upper is not None and (type(self.average_upper) is not int or self.average_upper <= self.income_line):
             raise ValueError(f"average_upper must be an int above the income line, got {self.average_upper!r}")
 
 
@@ -222,9 +220,7 @@ class StandardSpec:
         _check_subset("thresholds", self.thresholds, AREA_TYPES)
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError(f"{self.code}: valid_to {self.valid_to} is before valid_from {self.valid_from}")
-        if self.deprivation_cutoff is not None and (
-            type(self.deprivation_cutoff) is not int or self.deprivation_cutoff < 1
-        ):
+        if self.deprivation_cutoff is not None and (type(self.deprivation_cutoff) is not int or self.deprivation_cutoff < 1):
             raise ValueError(f"{self.code}: deprivation_cutoff must be a positive int or None")
         keys = [i.key for i in self.indicators]
         if len(keys) != len(set(keys)):

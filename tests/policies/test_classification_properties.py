@@ -53,9 +53,7 @@ members = st.builds(
 
 
 # Per-person monthly amounts on the lines and band edges of the standards under test.
-ANCHORS = sorted(
-    {v for s in COMPLETE_STANDARDS for t in s.thresholds.values() for v in (t.income_line, t.average_upper) if v}
-)
+ANCHORS = sorted({v for s in COMPLETE_STANDARDS for t in s.thresholds.values() for v in (t.income_line, t.average_upper) if v})
 
 
 @st.composite
@@ -110,9 +108,7 @@ def reason_bag(result) -> Counter:
     def key(r):
         return (r.code, r.member_ref, tuple(sorted(r.params.items(), key=lambda kv: kv[0])))
 
-    return Counter(
-        [key(r) for r in result.reasons] + [(d.key, key(r)) for d in result.deprivations for r in d.reasons]
-    )
+    return Counter([key(r) for r in result.reasons] + [(d.key, key(r)) for d in result.deprivations for r in d.reasons])
 
 
 @given(households, standards, st.sampled_from(INCOME_SOURCES), st.integers(min_value=0, max_value=10**8))
