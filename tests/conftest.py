@@ -86,3 +86,10 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_sessionstart(session):
+    """Tests read the Vietnamese interface, so the catalogues must be compiled (as `make test` does)."""
+    from django.core.management import call_command
+
+    call_command("compilemessages", ignore=[".venv", "node_modules"], verbosity=0)

@@ -32,16 +32,11 @@ def test_province_codes_are_cached():
     assert load_province_codes() is load_province_codes()
 
 
-def test_the_bundled_province_list_is_an_exact_copy_of_the_shared_one():
-    from pathlib import Path
-
-    import households.citizen_ids as module
-
-    repo = Path(__file__).resolve().parents[2]
-    shared = repo.parent / "shared" / "data" / "provinces_legacy_63.csv"
-    if not shared.exists():
-        pytest.skip("../shared is not available")
-    assert module.PROVINCES_CSV.read_bytes() == shared.read_bytes()
+def test_the_bundled_province_list_has_the_63_legacy_codes_including_da_nang_and_quang_nam():
+    codes = load_province_codes()
+    assert len(codes) == 63
+    assert {"001", "048", "049", "096"} <= codes
+    assert all(len(code) == 3 and code.isdigit() for code in codes)
 
 
 # --- shape ----------------------------------------------------------------
