@@ -1,0 +1,40 @@
+"""Working-day arithmetic for posting and re-check periods (weekends excluded, holidays as data)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, timedelta
+
+
+def is_working_day(day: date, holidays: Collection[date] = ()) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def period_end(start: date, working_days: int, holidays: Collection[date] = ()) -> date:
+    """Last day of a period of ``working_days`` working days that begins on ``start``.
+
+    The start day counts when it is a working day (a list posted on Monday for 5 working days is
+    posted until Friday); a start on a weekend begins on the next working day.
+    """
+    if working_days < 1:
+        raise ValueError("a period has at least one working day")
+    day, counted = start, 0
+    while True:
+        if is_working_day(day, holidays):
+            counted += 1
+            if counted == working_days:
+                return day
+        day += timedelta(days=1)
+
+
+def add_working_days(start: date, working_days: int, holidays: Collection[date] = ()) -> date:
+    """The day ``working_days`` working days after ``start`` (the start day itself does not count):
+    a complaint received on Friday with 3 working days to re-check is due on Wednesday."""
+    if working_days < 0:
+        raise ValueError("working_days must not be negative")
+    day, counted = start, 0
+    while counted < working_days:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return day

@@ -1,0 +1,428 @@
+"""Review rounds and everything that happens in them.
+
+A round (periodic: 1 Sep – 14 Dec; or the regular monthly review) puts households in scope as
+*cases*. The village head screens (Form A) and surveys (Form B) each case; the engine classifies
+it against every standard the round applies (``CaseResult``). Village lists go to the ward, which
+records the village meeting, posts the list, handles complaints and sends the ward list to the
+approving unit; after approval the ward records the chairman's decision and each result becomes the
+household's official status for the year (``OfficialStatus``). Every state change is a
+``Transition`` row (who, when, why), written by ``reviews.workflow``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from households import access
+from households.models import AdminUnit, Household, Member
+from policies.models import PovertyStandard
+
+
+class Class(models.TextChoices):
+    """Household classes, the vocabulary of policies.classification.CLASSES."""
+
+    POOR = "poor", _("Poor household")
+    NEAR_POOR = "near_poor", _("Near-poor household")
+    AVERAGE = "average", _("Average living standard")
+    NOT_POOR = "not_poor", _("Not poor or near-poor")
+
+
+class Movement(models.TextChoices):
+    """Vocabulary of policies.movement."""
+
+    ESCAPED_POVERTY = "escaped_poverty", _("Escaped poverty")
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("Escaped near-poverty")
+    NEW_POOR = "new_poor", _("New poor")
+    RE_POOR = "re_poor", _("Re-poor")
+    NEW_NEAR_POOR = "new_near_poor", _("New near-poor")
+    UNCHANGED = "unchanged", _("Unchanged")
+
+
+class ReviewRound(models.Model):
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic (annual)")
+        REGULAR = "regular", _("Regular (monthly)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERIODIC)
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    survey_deadline = models.DateField(_("survey deadline"), null=True, blank=True)
+    village_deadline = models.DateField(_("village lists deadline"), null=True, blank=True)
+    ward_deadline = models.DateField(_("ward lists deadline"), null=True, blank=True)
+    approval_deadline = models.DateField(_("approval deadline"), null=True, blank=True)
+    effective_from = models.DateField(_("results effective from"))
+    standards = models.ManyToManyField(PovertyStandard, verbose_name=_("standards applied"), related_name="rounds")
+    primary_standard = models.ForeignKey(
+        PovertyStandard,
+        verbose_name=_("standard for the official status"),
+        on_delete=models.PROTECT,
+        related_name="primary_rounds",
+    )
+    posting_working_days = models.PositiveSmallIntegerField(
+        _("public posting (working days)"),
+        default=5,
+        help_text=_("Not verified for this procedure; 5 is the period of the average-living-standard procedure."),
+    )
+    recheck_working_days = models.PositiveSmallIntegerField(_("complaint re-check (working days)"), default=3)
+    widen_scope = models.BooleanField(
+        _("village heads may propose other households"),
+        default=False,
+        help_text=_("Off by default: the law names the current lists and households that filed a request."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="one_round_per_kind_and_year"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="round_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ReviewRequest(models.Model):
+    """A household's request (Form 01 to be reviewed, Form 04 to be recognised as out of poverty)."""
+
+    class Form(models.TextChoices):
+        FORM_01 = "form01", _("Form 01 – request to be reviewed")
+        FORM_04 = "form04", _("Form 04 – request to be recognised as out of poverty")
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("In person at the ward office")
+        VILLAGE_HEAD = "village_head", _("Through the village head")
+        POST = "post", _("By post")
+        ONLINE = "online", _("Online public service")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="review_requests"
+    )
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    received_on = models.DateField(_("received on"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    due_on = models.DateField(_("decision due on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        ordering = ["-received_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} – {self.household}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        return self.filter(access.unit_q(user, "village__"))
+
+
+class Case(models.Model):
+    """One household in one round: its quick screen, its survey answers and its computed result."""
+
+    class Inclusion(models.TextChoices):
+        POOR_LIST = "poor_list", _("On the current poor list")
+        NEAR_POOR_LIST = "near_poor_list", _("On the current near-poor list")
+        FORM_01 = "form01", _("Filed Form 01")
+        FORM_04 = "form04", _("Filed Form 04")
+        PROPOSED = "proposed", _("Proposed by the village head")
+
+    class Status(models.TextChoices):
+        TO_SCREEN = "to_screen", _("To screen")
+        SCREENED_OUT = "screened_out", _("Excluded by the quick screen")
+        TO_SURVEY = "to_survey", _("To survey")
+        SURVEYED = "surveyed", _("Surveyed")
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="cases")
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="review_cases")
+    village = models.ForeignKey(AdminUnit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
+    inclusion = models.CharField(_("why in scope"), max_length=20, choices=Inclusion.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TO_SCREEN)
+    reopened = models.BooleanField(_("reopened by a complaint"), default=False)
+    # Form A: keys of the standard's quick-screen items the household meets.
+    quick_screen = models.JSONField(_("quick screen answers"), default=list, blank=True)
+    # Form B, household part (member facts are CaseMember rows).
+    durable_walls = models.BooleanField(_("walls of durable material"), default=True)
+    durable_columns = models.BooleanField(_("columns of durable material"), default=True)
+    durable_roof = models.BooleanField(_("roof of durable material"), default=True)
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    water_source = models.CharField(_("drinking water source"), max_length=30, blank=True)
+    latrine = models.CharField(_("latrine"), max_length=30, blank=True)
+    uses_telecom = models.BooleanField(_("a member uses telephone or internet services"), default=True)
+    devices = models.JSONField(_("information devices"), default=list, blank=True)
+    within_loudspeaker_reach = models.BooleanField(_("within reach of the village loudspeaker"), default=True)
+    income_wages = models.PositiveBigIntegerField(_("wages and salaries"), default=0)
+    income_agriculture = models.PositiveBigIntegerField(_("net farm, forest and fishery income"), default=0)
+    income_business = models.PositiveBigIntegerField(_("business and services"), default=0)
+    income_pension = models.PositiveBigIntegerField(_("pensions"), default=0)
+    income_social_allowance = models.PositiveBigIntegerField(_("state social allowances"), default=0)
+    income_remittances = models.PositiveBigIntegerField(_("remittances"), default=0)
+    income_other = models.PositiveBigIntegerField(_("other income"), default=0)
+    in_agriculture = models.BooleanField(_("works in agriculture, forestry, fishery or salt-making"), default=False)
+    sections_done = models.JSONField(_("survey sections saved"), default=list, blank=True)
+    # Result against the round's primary standard (all standards: CaseResult).
+    result_class = models.CharField(_("result"), max_length=20, choices=Class.choices, blank=True)
+    movement = models.CharField(_("movement"), max_length=30, choices=Movement.choices, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review case")
+        verbose_name_plural = _("review cases")
+        ordering = ["village__code", "household__code"]
+        constraints = [models.UniqueConstraint(fields=["round", "household"], name="one_case_per_household_and_round")]
+        indexes = [models.Index(fields=["round", "village", "status"], name="case_round_village_status")]
+
+    def __str__(self) -> str:
+        return f"{self.household} – {self.round}"
+
+    INCOME_FIELDS = {
+        "wages": "income_wages",
+        "agriculture": "income_agriculture",
+        "business": "income_business",
+        "pension": "income_pension",
+        "social_allowance": "income_social_allowance",
+        "remittances": "income_remittances",
+        "other": "income_other",
+    }
+
+
+class CaseMember(models.Model):
+    """A member as surveyed: prefilled from the registry, corrected by the village head."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    full_name = models.CharField(_("full name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=10, choices=Member.Sex.choices)
+    has_health_insurance = models.BooleanField(_("has a health insurance card"), default=True)
+    schooling = models.CharField(
+        _("attending now"), max_length=20, choices=Member.Schooling.choices, default=Member.Schooling.NONE
+    )
+    education = models.CharField(
+        _("highest education completed"), max_length=20, choices=Member.Education.choices, default=Member.Education.NONE
+    )
+    has_vocational_training = models.BooleanField(_("has vocational or on-the-job training"), default=False)
+    employment = models.CharField(
+        _("employment"), max_length=30, choices=Member.Employment.choices, default=Member.Employment.OTHER_NOT_WORKING
+    )
+    working_capacity = models.CharField(
+        _("working capacity"), max_length=10, choices=Member.WorkingCapacity.choices, default=Member.WorkingCapacity.FULL
+    )
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    receives_social_allowance = models.BooleanField(_("receives a monthly social allowance"), default=False)
+    nutrition = models.CharField(
+        _("nutrition (children under 16)"), max_length=20, choices=Member.Nutrition.choices, default=Member.Nutrition.NORMAL
+    )
+
+    class Meta:
+        verbose_name = _("surveyed member")
+        verbose_name_plural = _("surveyed members")
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class CaseResult(models.Model):
+    """The engine's result for one case against one standard, with its structured reasons."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="results")
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="+")
+    household_class = models.CharField(_("class"), max_length=20, choices=Class.choices, blank=True)
+    income_per_person_month = models.DecimalField(_("income per person per month"), max_digits=14, decimal_places=2)
+    deprivation_count = models.PositiveSmallIntegerField(_("deprivations"))
+    deprived_keys = models.JSONField(default=list)
+    explanation = models.JSONField(default=dict, help_text="The engine's result as plain data, for explaining it later.")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "standard"], name="one_result_per_case_and_standard")]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.standard}: {self.household_class}"
+
+
+class VillageList(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being surveyed")
+        SUBMITTED = "submitted", _("Submitted to the ward")
+        MEETING_PASSED = "meeting_passed", _("Agreed at the village meeting")
+        RETURNED = "returned", _("Returned for re-survey")
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="village_lists")
+    village = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    remarks = models.TextField(_("remarks"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("village list")
+        verbose_name_plural = _("village lists")
+        constraints = [models.UniqueConstraint(fields=["round", "village"], name="one_village_list_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.village} – {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.RETURNED)
+
+
+class VillageMeeting(models.Model):
+    """The village meeting: at least half of the attendees must agree with the list (Decision 24/2021)."""
+
+    village_list = models.ForeignKey(VillageList, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("held on"))
+    attendees = models.PositiveIntegerField(_("attendees"))
+    votes_for = models.PositiveIntegerField(_("votes for"))
+    votes_against = models.PositiveIntegerField(_("votes against"))
+    minutes = models.FileField(_("minutes"), upload_to="meetings/%Y/", blank=True)
+    passed = models.BooleanField(_("passed"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("village meeting")
+        verbose_name_plural = _("village meetings")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(votes_for__lte=models.F("attendees")), name="meeting_votes_for_within_attendees"),
+            models.CheckConstraint(
+                condition=Q(votes_against__lte=models.F("attendees") - models.F("votes_for")),
+                name="meeting_votes_within_attendees",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_list} – {self.held_on}"
+
+
+class WardList(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Villages at work")
+        POSTED = "posted", _("Publicly posted")
+        SUBMITTED = "submitted", _("Sent for opinion")
+        RETURNED = "returned", _("Returned with remarks")
+        APPROVED = "approved", _("Approved")
+        DECIDED = "decided", _("Decided by the chairman")
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="ward_lists")
+    ward = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(AdminUnit, verbose_name=_("approving unit"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    posting_starts_on = models.DateField(_("posting starts on"), null=True, blank=True)
+    posting_ends_on = models.DateField(_("posting ends on"), null=True, blank=True)
+    remarks = models.TextField(_("remarks of the approving unit"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("ward list")
+        verbose_name_plural = _("ward lists")
+        constraints = [models.UniqueConstraint(fields=["round", "ward"], name="one_ward_list_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.ward} – {self.round}"
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being re-checked")
+        RESOLVED = "resolved", _("Resolved")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints")
+    received_on = models.DateField(_("received on"))
+    complainant = models.CharField(_("complainant"), max_length=150)
+    content = models.TextField(_("content"))
+    recheck_due_on = models.DateField(_("re-check due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.received_on}"
+
+
+class Transition(models.Model):
+    """Audit log of every state change: who, when, why, from which state to which."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="transitions")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "at"], name="transition_household_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class OfficialStatus(models.Model):
+    """A household's recognised class for a year, made official by the ward chairman's decision."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="official_statuses")
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="official_statuses")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="official_status")
+    ward = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="+")
+    household_class = models.CharField(_("class"), max_length=20, choices=Class.choices)
+    movement = models.CharField(_("movement"), max_length=30, choices=Movement.choices, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50)
+    decision_date = models.DateField(_("decision date"))
+    effective_from = models.DateField(_("effective from"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("official status")
+        verbose_name_plural = _("official statuses")
+        ordering = ["-effective_from", "-id"]
+        indexes = [models.Index(fields=["household", "effective_from"], name="official_household_effective")]
+
+    def __str__(self) -> str:
+        return f"{self.household} – {self.year}: {self.household_class}"

@@ -1,0 +1,630 @@
+"""Writes of the review: rounds, scope, screening, surveys, meetings, posting, complaints, decisions.
+
+Each function takes keyword-only arguments, checks meaning (raising ValidationError with a message
+for the user), writes inside a transaction and leaves a Transition in the log. State changes of
+lists go through ``reviews.workflow.perform``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.access import approving_unit, require_role, scope_of
+from households.models import AdminUnit, Assignment, Household
+from policies import classification as engine
+from policies import movement as movement_rules
+from policies.models import PovertyStandard
+from policies.services import standard_lock
+from reviews import workflow
+from reviews.calendar import add_working_days, period_end
+from reviews.facts import household_facts, result_as_data
+from reviews.models import (
+    Case,
+    CaseMember,
+    CaseResult,
+    Class,
+    Complaint,
+    OfficialStatus,
+    ReviewRequest,
+    ReviewRound,
+    VillageList,
+    VillageMeeting,
+    WardList,
+)
+
+Role = Assignment.Role
+REQUEST_DECISION_DAYS = 15  # Decision 24/2021/QĐ-TTg: decision or reasoned refusal within 15 days [H]
+MEMBER_FACT_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "has_health_insurance",
+    "schooling",
+    "education",
+    "has_vocational_training",
+    "employment",
+    "working_capacity",
+    "has_disability",
+    "receives_social_allowance",
+    "nutrition",
+)
+
+
+# ----------------------------------------------------------------------------- rounds and scope
+
+
+def default_standards_for(effective_from: date):
+    """The latest versions in force on the day results take effect (national and city side by side)."""
+    return PovertyStandard.objects.latest_versions().active_on(effective_from)
+
+
+@transaction.atomic
+def round_open(
+    *,
+    user,
+    year: int,
+    kind: str = ReviewRound.Kind.PERIODIC,
+    standards: list[PovertyStandard],
+    primary_standard: PovertyStandard,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    effective_from: date | None = None,
+    **settings_,
+) -> ReviewRound:
+    """Open a round (periodic default window 1 Sep – 14 Dec, Plan 126/KH-UBND), create the village and
+    ward lists of the current territory and put the households in scope."""
+    require_role(user, Role.CITY_OFFICER)
+    if primary_standard not in standards:
+        raise ValidationError(
+            {"primary_standard": _("The standard for the official status must be one of the standards applied.")}
+        )
+    if kind == ReviewRound.Kind.PERIODIC:
+        starts_on = starts_on or date(year, 9, 1)
+        ends_on = ends_on or date(year, 12, 14)
+    else:
+        starts_on = starts_on or date(year, 1, 1)
+        ends_on = ends_on or date(year, 12, 31)
+    round_ = ReviewRound(
+        kind=kind,
+        year=year,
+        name=settings_.pop("name", "")
+        or (_("Periodic review %(year)d") if kind == ReviewRound.Kind.PERIODIC else _("Regular review %(year)d"))
+        % {"year": year},
+        starts_on=starts_on,
+        ends_on=ends_on,
+        effective_from=effective_from or date(year + 1, 1, 1),
+        primary_standard=primary_standard,
+        opened_by=user,
+        **settings_,
+    )
+    round_.full_clean()
+    round_.save()
+    round_.standards.set(standards)
+    units = list(AdminUnit.objects.current().exclude(level=AdminUnit.Level.VILLAGE))
+    wards = [u for u in units if u.is_ward_level]
+    VillageList.objects.bulk_create(VillageList(round=round_, village=v) for v in AdminUnit.objects.current().villages())
+    WardList.objects.bulk_create(WardList(round=round_, ward=w, approver=approving_unit(w, units)) for w in wards)
+    added = round_build_scope(round_)
+    workflow.record(round_=round_, user=user, action="round_open", data={"cases": added}, to_status=round_.status)
+    return round_
+
+
+def round_build_scope(round_: ReviewRound) -> int:
+    """Cases for the two groups the law names: households on the current poor / near-poor lists, and
+    households with an undecided request (Form 01 / Form 04). Returns how many cases were added."""
+    current = (
+        OfficialStatus.objects.filter(
+            revoked_at__isnull=True, effective_from__lt=round_.effective_from, household__status=Household.Status.ACTIVE
+        )
+        .order_by("household_id", "-effective_from", "-id")
+        .values_list("household_id", "household_class")
+    )
+    latest: dict[int, str] = {}
+    for household_id, household_class in current:
+        latest.setdefault(household_id, household_class)
+    inclusion = {
+        hid: Case.Inclusion.POOR_LIST if c == Class.POOR else Case.Inclusion.NEAR_POOR_LIST
+        for hid, c in latest.items()
+        if c in (Class.POOR, Class.NEAR_POOR)
+    }
+    for household_id, form in ReviewRequest.objects.filter(decided_on__isnull=True).values_list("household_id", "form"):
+        inclusion.setdefault(
+            household_id, Case.Inclusion.FORM_04 if form == ReviewRequest.Form.FORM_04 else Case.Inclusion.FORM_01
+        )
+    existing = set(Case.objects.filter(round=round_).values_list("household_id", flat=True))
+    households = Household.objects.filter(pk__in=set(inclusion) - existing).only("id", "village_id")
+    return len(_create_cases(round_, [(h, inclusion[h.pk]) for h in households]))
+
+
+def _create_cases(round_: ReviewRound, pairs: list[tuple[Household, str]]) -> list[Case]:
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                round=round_,
+                household=h,
+                village_id=h.village_id,
+                inclusion=inc,
+                in_agriculture=getattr(h, "in_agriculture", False),
+            )
+            for h, inc in pairs
+        ],
+        batch_size=1000,
+    )
+    if connection_returns_ids(cases):
+        by_household = {c.household_id: c for c in cases}
+    else:
+        by_household = {c.household_id: c for c in Case.objects.filter(round=round_, household__in=[h for h, _i in pairs])}
+    from households.models import Member
+
+    rows = []
+    for member in Member.objects.active().filter(household__in=list(by_household)).order_by("household_id", "id"):
+        rows.append(
+            CaseMember(
+                case=by_household[member.household_id], member=member, **{f: getattr(member, f) for f in MEMBER_FACT_FIELDS}
+            )
+        )
+    CaseMember.objects.bulk_create(rows, batch_size=2000)
+    return list(by_household.values())
+
+
+def connection_returns_ids(objs) -> bool:
+    return all(o.pk is not None for o in objs)
+
+
+@transaction.atomic
+def case_add(*, round_: ReviewRound, household: Household, inclusion: str, user) -> Case:
+    """Put one more household in scope: a request recorded by the ward, or (where the round allows it)
+    a household the village head proposes."""
+    scope = scope_of(user)
+    if not scope.covers(household.village):
+        raise PermissionDenied
+    if not round_.is_open:
+        raise ValidationError(_("The round is closed."))
+    if inclusion == Case.Inclusion.PROPOSED and not round_.widen_scope:
+        raise ValidationError(_("This round does not allow proposing other households."))
+    existing = Case.objects.filter(round=round_, household=household).first()
+    if existing is not None:
+        return existing
+    village_list = VillageList.objects.get(round=round_, village_id=household.village_id)
+    if not village_list.is_editable:
+        raise ValidationError(_("The village list has been submitted; ask the ward to return it first."))
+    case = _create_cases(round_, [(household, inclusion)])[0]
+    workflow.record(round_=round_, user=user, action="case_add", case=case, data={"inclusion": inclusion})
+    return case
+
+
+@transaction.atomic
+def request_record(*, household: Household, form: str, received_on: date, channel: str, note: str, user) -> ReviewRequest:
+    """Record a household's Form 01 / Form 04 request; the decision is due 15 days later, and the
+    household joins the open round's scope."""
+    require_role(user, Role.WARD_OFFICER, Role.VILLAGE_HEAD)
+    if not scope_of(user).covers(household.village):
+        raise PermissionDenied
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date received cannot be in the future.")})
+    request = ReviewRequest.objects.create(
+        household=household,
+        form=form,
+        received_on=received_on,
+        channel=channel,
+        note=note,
+        due_on=received_on + timedelta(days=REQUEST_DECISION_DAYS),
+        recorded_by=user,
+    )
+    round_ = (
+        ReviewRound.objects.filter(status=ReviewRound.Status.OPEN, starts_on__lte=received_on).order_by("kind", "-year").first()
+    )
+    if round_ is not None:
+        inclusion = Case.Inclusion.FORM_04 if form == ReviewRequest.Form.FORM_04 else Case.Inclusion.FORM_01
+        village_list = VillageList.objects.filter(round=round_, village_id=household.village_id).first()
+        if village_list is not None and village_list.is_editable:
+            case_add(round_=round_, household=household, inclusion=inclusion, user=user)
+    return request
+
+
+# ----------------------------------------------------------------------------- screening and survey
+
+
+def case_editable(case: Case, village_list: VillageList | None = None, ward_list: WardList | None = None) -> bool:
+    """A case can be edited while its round is open and its village list is open or returned, or when
+    a complaint reopened it during the public posting."""
+    if not case.round.is_open:
+        return False
+    village_list = village_list or VillageList.objects.get(round_id=case.round_id, village_id=case.village_id)
+    if village_list.is_editable:
+        return True
+    if case.reopened:
+        ward_list = ward_list or WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
+        return ward_list.status in (WardList.Status.OPEN, WardList.Status.POSTED, WardList.Status.RETURNED)
+    return False
+
+
+def _require_editor(case: Case, user) -> None:
+    scope = scope_of(user)
+    if not scope.covers(case.village):
+        raise PermissionDenied
+    if scope.role not in (Role.VILLAGE_HEAD, Role.WARD_OFFICER):
+        raise PermissionDenied
+    if not case_editable(case):
+        raise ValidationError(_("This household's survey is locked: the village list has been submitted or the round is closed."))
+
+
+def _save_versioned(case: Case, read_version: int, fields: list[str], user) -> None:
+    case.version = read_version + 1
+    case.updated_by = user
+    case.updated_at = timezone.now()
+    values = {f: getattr(case, f) for f in [*fields, "version", "updated_by", "updated_at"]}
+    if Case.objects.filter(pk=case.pk, version=read_version).update(**values) != 1:
+        latest = Case.objects.select_related("updated_by").get(pk=case.pk)
+        raise ValidationError(
+            _(
+                "%(user)s saved this household at %(time)s, after you opened it. Your changes were not saved: reload the page and enter them again."
+            )
+            % {"user": latest.updated_by or "?", "time": timezone.localtime(latest.updated_at).strftime("%H:%M %d/%m/%Y")}
+        )
+
+
+@transaction.atomic
+def case_screen(*, case: Case, user, items_met: list[str], read_version: int) -> Case:
+    """Form A: a household that meets any quick-screen item is excluded from the full survey."""
+    _require_editor(case, user)
+    known = {item["key"] for item in case.round.primary_standard.quick_screen_items}
+    unknown = set(items_met) - known
+    if unknown:
+        raise ValidationError(_("Unknown quick-screen items: %(items)s") % {"items": ", ".join(sorted(unknown))})
+    old = case.status
+    case.quick_screen = sorted(items_met)
+    case.status = (
+        Case.Status.SCREENED_OUT
+        if items_met
+        else (Case.Status.SURVEYED if case.status == Case.Status.SURVEYED else Case.Status.TO_SURVEY)
+    )
+    fields = ["quick_screen", "status"]
+    if case.status == Case.Status.SCREENED_OUT:
+        case.result_class = Class.NOT_POOR
+        case.movement = _movement_for(case, Class.NOT_POOR)
+        fields += ["result_class", "movement"]
+        CaseResult.objects.filter(case=case).delete()
+    _save_versioned(case, read_version, fields, user)
+    workflow.record(
+        round_=case.round,
+        user=user,
+        action="case_screen",
+        case=case,
+        from_status=old,
+        to_status=case.status,
+        data={"items_met": case.quick_screen},
+    )
+    return case
+
+
+SURVEY_SECTIONS = ("members", "housing", "water", "information", "income")
+
+
+@transaction.atomic
+def case_save_section(
+    *, case: Case, user, section: str, values: dict, read_version: int, members: list[dict] | None = None
+) -> Case:
+    """Save one section of Form B as a draft, then recompute the result."""
+    _require_editor(case, user)
+    if case.status in (Case.Status.TO_SCREEN, Case.Status.SCREENED_OUT):
+        raise ValidationError(_("Do the quick screen first; a household excluded by it is not surveyed."))
+    if section not in SURVEY_SECTIONS:
+        raise ValidationError(_("Unknown section."))
+    for name, value in values.items():
+        setattr(case, name, value)
+    if section == "members" and members is not None:
+        _save_members(case, members)
+    if section not in case.sections_done:
+        case.sections_done = [s for s in SURVEY_SECTIONS if s in {*case.sections_done, section}]
+    fields = [*values.keys(), "sections_done"]
+    _save_versioned(case, read_version, fields, user)
+    case_classify(case)
+    workflow.record(
+        round_=case.round, user=user, action="case_survey", case=case, data={"section": section, "fields": sorted(values)}
+    )
+    return case
+
+
+def _save_members(case: Case, members: list[dict]) -> None:
+    if not any(not m.get("DELETE") for m in members):
+        raise ValidationError(_("A household has at least one member."))
+    for data in members:
+        instance = data.get("id")
+        if data.get("DELETE"):
+            if instance is not None:
+                instance.delete()
+            continue
+        fields = {f: data[f] for f in MEMBER_FACT_FIELDS if f in data}
+        if instance is None:
+            CaseMember.objects.create(case=case, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(instance, name, value)
+            instance.save()
+
+
+def case_classify(case: Case) -> list[CaseResult]:
+    """Classify the case against every standard of its round; the primary one sets the case's result."""
+    members = list(case.members.all().order_by("id"))
+    if not members:
+        return []
+    facts = household_facts(case, members)
+    standards = list(case.round.standards.prefetch_related("indicators"))
+    results = []
+    for standard in standards:
+        result = engine.classify(facts, standard.to_spec())
+        row, _created = CaseResult.objects.update_or_create(
+            case=case,
+            standard=standard,
+            defaults={
+                "household_class": result.household_class or "",
+                "income_per_person_month": result.income_per_person_month,
+                "deprivation_count": result.deprivation_count,
+                "deprived_keys": [d.key for d in result.deprivations],
+                "explanation": result_as_data(result),
+            },
+        )
+        results.append(row)
+        if standard.pk == case.round.primary_standard_id:
+            case.result_class = result.household_class or ""
+    if set(SURVEY_SECTIONS) <= set(case.sections_done):
+        case.status = Case.Status.SURVEYED
+    case.movement = _movement_for(case, case.result_class) if case.result_class else ""
+    Case.objects.filter(pk=case.pk).update(result_class=case.result_class, movement=case.movement, status=case.status)
+    return results
+
+
+def _movement_for(case: Case, current: str) -> str:
+    previous = list(
+        OfficialStatus.objects.filter(
+            household_id=case.household_id, revoked_at__isnull=True, effective_from__lt=case.round.effective_from
+        )
+        .order_by("-effective_from", "-id")
+        .values_list("household_class", flat=True)
+    )
+    last = previous[0] if previous else None
+    ever_poor_before = Class.POOR in previous[1:]
+    return movement_rules.movement(last, current, ever_poor_before=ever_poor_before)
+
+
+# ----------------------------------------------------------------------------- village and ward lists
+
+
+def village_submit(*, village_list: VillageList, user):
+    def guard(vl):
+        pending = Case.objects.filter(
+            round_id=vl.round_id, village_id=vl.village_id, status__in=[Case.Status.TO_SCREEN, Case.Status.TO_SURVEY]
+        )
+        if pending.exists():
+            raise workflow.WorkflowError(_("%(n)d households are not screened or surveyed yet.") % {"n": pending.count()})
+
+    return workflow.perform("village_submit", village_list, user, guard=guard)
+
+
+def village_return(*, village_list: VillageList, user, reason: str):
+    def apply(vl):
+        vl.remarks = reason.strip()
+        return ["remarks"]
+
+    return workflow.perform("village_return", village_list, user, reason=reason, apply=apply)
+
+
+def meeting_passes(attendees: int, votes_for: int) -> bool:
+    """At least 50 % of the attendees agree (Decision 24/2021/QĐ-TTg) [H]."""
+    return attendees > 0 and 2 * votes_for >= attendees
+
+
+@transaction.atomic
+def meeting_record(
+    *, village_list: VillageList, user, held_on: date, attendees: int, votes_for: int, votes_against: int, minutes=None
+) -> VillageMeeting:
+    if votes_for + votes_against > attendees:
+        raise ValidationError(_("Votes for and against cannot add up to more than the attendees."))
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The meeting date cannot be in the future.")})
+    passed = meeting_passes(attendees, votes_for)
+    target = VillageList.Status.MEETING_PASSED if passed else VillageList.Status.RETURNED
+    reason = (
+        ""
+        if passed
+        else _("Under 50 %% of attendees agreed (%(for)d of %(n)d): re-survey and meet again.")
+        % {"for": votes_for, "n": attendees}
+    )
+
+    def apply(vl):
+        vl.remarks = reason
+        return ["remarks"]
+
+    workflow.perform(
+        "meeting_record",
+        village_list,
+        user,
+        target=target,
+        reason=reason,
+        apply=apply,
+        data={"attendees": attendees, "votes_for": votes_for, "votes_against": votes_against, "held_on": held_on.isoformat()},
+    )
+    return VillageMeeting.objects.create(
+        village_list=village_list,
+        held_on=held_on,
+        attendees=attendees,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        minutes=minutes or "",
+        passed=passed,
+        recorded_by=user,
+    )
+
+
+def ward_post(*, ward_list: WardList, user, starts_on: date):
+    round_ = ward_list.round
+
+    def guard(wl):
+        waiting = (
+            VillageList.objects.filter(round=round_, village__parent_id=wl.ward_id)
+            .exclude(status=VillageList.Status.MEETING_PASSED)
+            .filter(village__in=Case.objects.filter(round=round_).values("village"))
+        )
+        if waiting.exists():
+            names = ", ".join(waiting.values_list("village__name", flat=True)[:5])
+            raise workflow.WorkflowError(
+                _("These villages have not agreed their list at a meeting yet: %(names)s") % {"names": names}
+            )
+
+    def apply(wl):
+        wl.posting_starts_on = starts_on
+        wl.posting_ends_on = period_end(starts_on, round_.posting_working_days)
+        return ["posting_starts_on", "posting_ends_on"]
+
+    return workflow.perform("ward_post", ward_list, user, guard=guard, apply=apply, data={"starts_on": starts_on.isoformat()})
+
+
+@transaction.atomic
+def complaint_record(*, case: Case, user, received_on: date, complainant: str, content: str) -> Complaint:
+    """A complaint during the public posting reopens the household's survey for a re-check (phúc tra)."""
+    require_role(user, Role.WARD_OFFICER)
+    if not scope_of(user).covers(case.village):
+        raise PermissionDenied
+    ward_list = WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
+    if ward_list.status != WardList.Status.POSTED:
+        raise ValidationError(_("Complaints are recorded while the list is publicly posted."))
+    complaint = Complaint.objects.create(
+        case=case,
+        received_on=received_on,
+        complainant=complainant,
+        content=content,
+        recorded_by=user,
+        recheck_due_on=add_working_days(received_on, case.round.recheck_working_days),
+    )
+    Case.objects.filter(pk=case.pk).update(reopened=True)
+    case.reopened = True
+    workflow.record(
+        round_=case.round,
+        user=user,
+        action="complaint_record",
+        case=case,
+        reason=content,
+        data={"complainant": complainant, "recheck_due_on": complaint.recheck_due_on.isoformat()},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, user, resolution: str) -> Complaint:
+    require_role(user, Role.WARD_OFFICER)
+    if not scope_of(user).covers(complaint.case.village):
+        raise PermissionDenied
+    if complaint.status != Complaint.Status.OPEN:
+        raise ValidationError(_("This complaint is already resolved."))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how the complaint was resolved.")})
+    complaint.status = Complaint.Status.RESOLVED
+    complaint.resolution = resolution.strip()
+    complaint.resolved_on = timezone.localdate()
+    complaint.save(update_fields=["status", "resolution", "resolved_on"])
+    if not complaint.case.complaints.filter(status=Complaint.Status.OPEN).exists():
+        Case.objects.filter(pk=complaint.case_id).update(reopened=False)
+    workflow.record(round_=complaint.case.round, user=user, action="complaint_resolve", case=complaint.case, reason=resolution)
+    return complaint
+
+
+def ward_submit(*, ward_list: WardList, user, today: date | None = None):
+    today = today or timezone.localdate()
+
+    def guard(wl):
+        if wl.posting_ends_on and today <= wl.posting_ends_on:
+            raise workflow.WorkflowError(
+                _("The public posting runs until %(day)s; send the list after it ends.")
+                % {"day": wl.posting_ends_on.strftime("%d/%m/%Y")}
+            )
+        open_complaints = Complaint.objects.filter(
+            case__round_id=wl.round_id, case__village__parent_id=wl.ward_id, status=Complaint.Status.OPEN
+        )
+        if open_complaints.exists():
+            raise workflow.WorkflowError(_("%(n)d complaints are still being re-checked.") % {"n": open_complaints.count()})
+
+    return workflow.perform("ward_submit", ward_list, user, guard=guard)
+
+
+def ward_return(*, ward_list: WardList, user, reason: str):
+    def apply(wl):
+        wl.remarks = reason.strip()
+        return ["remarks"]
+
+    return workflow.perform("ward_return", ward_list, user, reason=reason, apply=apply)
+
+
+def ward_approve(*, ward_list: WardList, user, reason: str = ""):
+    return workflow.perform("ward_approve", ward_list, user, reason=reason)
+
+
+@transaction.atomic
+def ward_decide(*, ward_list: WardList, user, decision_number: str, decision_date: date):
+    """The ward chairman's decision makes each household's result its official status for the year."""
+    if not decision_number.strip():
+        raise ValidationError({"decision_number": _("Enter the decision number.")})
+    if decision_date > timezone.localdate():
+        raise ValidationError({"decision_date": _("The decision date cannot be in the future.")})
+    round_ = ward_list.round
+
+    def apply(wl):
+        wl.decision_number = decision_number.strip()
+        wl.decision_date = decision_date
+        return ["decision_number", "decision_date"]
+
+    transition = workflow.perform("ward_decide", ward_list, user, apply=apply, data={"decision_number": decision_number.strip()})
+    cases = Case.objects.filter(round=round_, village__parent_id=ward_list.ward_id).exclude(result_class="")
+    OfficialStatus.objects.bulk_create(
+        OfficialStatus(
+            household_id=case.household_id,
+            round=round_,
+            case=case,
+            ward_id=ward_list.ward_id,
+            year=round_.year,
+            standard_id=round_.primary_standard_id,
+            household_class=case.result_class,
+            movement=case.movement,
+            decision_number=decision_number.strip(),
+            decision_date=decision_date,
+            effective_from=round_.effective_from,
+        )
+        for case in cases
+    )
+    ReviewRequest.objects.filter(household__in=cases.values("household"), decided_on__isnull=True).update(
+        decided_on=decision_date
+    )
+    return transition
+
+
+@transaction.atomic
+def ward_reopen(*, ward_list: WardList, user, reason: str):
+    """The level above reopens an approved or decided list; official statuses it produced are revoked (kept, marked)."""
+    transition = workflow.perform("ward_reopen", ward_list, user, reason=reason)
+    OfficialStatus.objects.filter(round_id=ward_list.round_id, ward_id=ward_list.ward_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return transition
+
+
+@transaction.atomic
+def round_close(*, round_: ReviewRound, user):
+    def apply(r):
+        r.closed_at = timezone.now()
+        return ["closed_at"]
+
+    transition = workflow.perform("round_close", round_, user, apply=apply)
+    for standard in round_.standards.all():
+        standard_lock(standard=standard)
+    return transition
+
+
+def overdue_requests(qs=None, today: date | None = None):
+    today = today or timezone.localdate()
+    qs = qs if qs is not None else ReviewRequest.objects.all()
+    return qs.filter(decided_on__isnull=True, due_on__lt=today)
