@@ -27,7 +27,7 @@ SCHOOLING_CHOICES = [
     ("higher", _("College or university")),
 ]
 EDUCATION_CHOICES = [
-    ("none", _("None")),
+    ("none", _("Less than primary")),
     ("primary", _("Primary completed")),
     ("lower_secondary", _("Lower secondary completed")),
     ("upper_secondary", _("Upper secondary completed")),
