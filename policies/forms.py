@@ -42,15 +42,16 @@ class MoneyField(forms.Field):
         "negative": _("An amount of money cannot be negative."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, empty_value: int | None = 0, **kwargs):
+        self.empty_value = empty_value
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = (value or "").strip()
+        text = str(value if value is not None else "").strip()
         if not text:
-            return 0
+            return self.empty_value
         if text.startswith("-"):
             raise ValidationError(self.error_messages["negative"], code="negative")
         if not _MONEY_RE.match(text):
@@ -229,6 +230,11 @@ class StandardChangeForm(forms.ModelForm):
         help_text=_("For example the document that sets the new values. Kept in the history."),
     )
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Money as people type it (1.500.000); empty means "not set yet", never 0.
+    urban_income_line = MoneyField(label=_("urban income line (VND/person/month)"), empty_value=None)
+    urban_average_upper = MoneyField(label=_("urban average-living upper band"), empty_value=None)
+    rural_income_line = MoneyField(label=_("rural income line (VND/person/month)"), empty_value=None)
+    rural_average_upper = MoneyField(label=_("rural average-living upper band"), empty_value=None)
 
     class Meta:
         model = PovertyStandard
