@@ -67,7 +67,8 @@ def test_a_city_officer_sets_the_city_lines_and_the_history_shows_who_and_why(cl
     city.refresh_from_db()
     assert (city.version, city.urban_income_line, city.rural_income_line) == (1, 2_600_000, 2_100_000)
     html = client.get(reverse("policies:standard_detail", args=[city.pk])).content.decode()
-    assert "Nghị quyết 99/2026/NQ-HĐND" in html and "city1" in html
+    assert '<td class="history-reason">Nghị quyết 99/2026/NQ-HĐND</td>' in html
+    assert city.history.first().history_user == personas["city_officer"]
     assert "2.600.000 đồng" in html
 
 
