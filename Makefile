@@ -29,6 +29,7 @@ messages: $(VENV)/.installed
 # Install, migrate, load Đà Nẵng's units, generate demo data, print the logins and serve the portal.
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py load_standards
 	DEBUG=1 $(PY) manage.py seed_demo --structure $(STRUCTURE) --households $(HOUSEHOLDS)
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the accounts above."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from policies import classification as engine
 from policies.models import PovertyStandard, StandardIndicator
+from policies.selectors import standard_revision
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "standards.json"
 THRESHOLD_FIELDS = ("urban_income_line", "urban_average_upper", "rural_income_line", "rural_average_upper")
@@ -69,6 +70,16 @@ def standards_load(*, path: Path = FIXTURE) -> list[str]:
     return created
 
 
+def _check_not_changed_meanwhile(current: PovertyStandard, seen_revision: int | None) -> None:
+    """Refuse a save built on an out-of-date page: someone else changed this version since it was opened.
+
+    ``seen_revision`` is the newest history row the user saw; None skips the check (scripts)."""
+    if seen_revision is not None and standard_revision(current.pk) != seen_revision:
+        raise ValidationError(
+            _("Someone else changed this version after you opened it. Reload the page, check their change and try again.")
+        )
+
+
 def validate_standard(standard: PovertyStandard, indicators: list[StandardIndicator]) -> None:
     """Run the engine's own checks on the would-be spec; turn its errors into a form error."""
     try:
@@ -78,13 +89,16 @@ def validate_standard(standard: PovertyStandard, indicators: list[StandardIndica
 
 
 @transaction.atomic
-def standard_new_version(*, standard: PovertyStandard, user, changes: dict, reason: str) -> PovertyStandard:
+def standard_new_version(
+    *, standard: PovertyStandard, user, changes: dict, reason: str, seen_revision: int | None = None
+) -> PovertyStandard:
     """Add a new version of ``standard`` with ``changes`` applied; the old one is marked superseded.
 
     The old version is kept untouched (a round that used it still shows what it applied)."""
     current = PovertyStandard.objects.select_for_update().get(pk=standard.pk)
     if current.superseded_by_id is not None:
         raise ValidationError(_("This version has already been replaced by a newer one; open the newest version."))
+    _check_not_changed_meanwhile(current, seen_revision)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the standard changes.")})
     indicators = list(current.indicators.all())
@@ -131,12 +145,15 @@ def standard_lock(*, standard: PovertyStandard) -> None:
 
 
 @transaction.atomic
-def standard_update(*, standard: PovertyStandard, user, changes: dict, reason: str) -> PovertyStandard:
+def standard_update(
+    *, standard: PovertyStandard, user, changes: dict, reason: str, seen_revision: int | None = None
+) -> PovertyStandard:
     """Correct a version in place (history records who, when, why) while no closed round has used it;
     after that only a new version may change it."""
     current = PovertyStandard.objects.select_for_update().get(pk=standard.pk)
     if current.is_locked:
         raise ValidationError(_("A closed review round used this version; create a new version instead."))
+    _check_not_changed_meanwhile(current, seen_revision)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the standard changes.")})
     for name, value in changes.items():

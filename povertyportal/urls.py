@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("households.urls")),
+    path("", include("policies.urls")),
     path("", include("reviews.urls")),
 ]
 

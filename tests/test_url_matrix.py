@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from policies.models import PovertyStandard
+from policies.services import standards_load
 from tests.conftest import make_household
 
 PERSONAS = (
@@ -68,6 +70,10 @@ STAFF = dict(
     admin=200,
 )
 
+# Calculator and reading standards: every role (and administrators); changing standards: city officers.
+ANY_ROLE = expect(200, anonymous=302, no_role=403)
+CITY_ONLY = expect(403, anonymous=302, city_officer=200, admin=200)
+
 ROWS = [
     Row("home", statuses=expect(302, **STAFF, no_role=403)),
     Row(
@@ -103,6 +109,20 @@ ROWS = [
         label="own ward, empty form",
         statuses=expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200),
     ),
+    Row("policies:calculator", statuses=ANY_ROLE),
+    Row("policies:calculator", method="post", label="empty form", statuses=ANY_ROLE),
+    Row("policies:standard_list", statuses=ANY_ROLE),
+    Row("policies:standard_detail", lambda w: {"pk": w["standard"].pk}, statuses=ANY_ROLE),
+    Row("policies:standard_edit", lambda w: {"pk": w["standard"].pk}, statuses=CITY_ONLY),
+    Row("policies:standard_edit", lambda w: {"pk": w["standard"].pk}, method="post", label="empty form", statuses=CITY_ONLY),
+    Row("policies:standard_new_version", lambda w: {"pk": w["standard"].pk}, statuses=CITY_ONLY),
+    Row(
+        "policies:standard_new_version",
+        lambda w: {"pk": w["standard"].pk},
+        method="post",
+        label="empty form",
+        statuses=CITY_ONLY,
+    ),
 ]
 
 
@@ -130,6 +150,8 @@ def world(territory, personas):
     w["household"] = make_household(territory["village"], "HH-1", members=2)
     w["rural_household"] = make_household(territory["rural_village"], "HH-R", members=1)
     w["personas"] = personas
+    standards_load()
+    w["standard"] = PovertyStandard.objects.get(code="city-danang")
     return w
 
 

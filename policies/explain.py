@@ -1,0 +1,151 @@
+"""Turn the engine's structured reasons into sentences a village head can read aloud.
+
+The engine returns ``Reason(code, member_name, params)``; here each code has one translatable
+template (English msgid, Vietnamese in policies/locale) and each parameter is formatted for people:
+money as "1.500.000 đồng", enumeration values through ``policies.vocabulary``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from policies import vocabulary as v
+from policies.classification import ClassificationResult, Reason
+
+REASON_TEMPLATES = {
+    "unemployed": gettext_lazy("%(member_name)s, aged %(age)s, of working age, is unemployed"),
+    "wage_without_contract": gettext_lazy(
+        "%(member_name)s, aged %(age)s, of working age, works for wages without a labour contract"
+    ),
+    "dependants_over_half": gettext_lazy(
+        "%(dependants)s of %(members)s members are dependants (%(definition)s), more than %(share)s of members"
+    ),
+    "child_stunted": gettext_lazy("%(member_name)s, aged %(age)s, is stunted"),
+    "child_underweight": gettext_lazy("%(member_name)s, aged %(age)s, is underweight"),
+    "no_health_insurance": gettext_lazy("%(member_name)s, aged %(age)s, has no health insurance card"),
+    "adult_education_lacking": gettext_lazy(
+        "%(member_name)s, aged %(age)s, has completed %(education)s, needs %(required)s, and is not studying"
+    ),
+    "child_not_in_school": gettext_lazy("%(member_name)s, aged %(age)s, is not attending school"),
+    "non_durable_parts": gettext_lazy("%(count)s main parts of the dwelling are not durable: %(parts)s"),
+    "floor_area_below": gettext_lazy("floor area is %(per_person)s m² per person, under the minimum of %(minimum)s m²"),
+    "unsafe_water": gettext_lazy("the household's water source (%(source)s) is not a clean source"),
+    "unhygienic_latrine": gettext_lazy("the household's latrine (%(latrine)s) is not hygienic"),
+    "no_telecom": gettext_lazy("no member uses telecom or internet services"),
+    "no_information_device": gettext_lazy("the household has none of %(devices)s and is out of reach of the village loudspeaker"),
+    "income_at_or_below_line": gettext_lazy("income is %(per_person)s per person per month, at or under the line of %(line)s"),
+    "income_above_line": gettext_lazy("income is %(per_person)s per person per month, above the line of %(line)s"),
+    "income_within_average_band": gettext_lazy(
+        "income without state social allowances (%(social_allowance_12m)s over 12 months) is %(per_person)s "
+        "per person per month, at or under the average-living-standard upper band of %(upper)s"
+    ),
+    "income_above_average_band": gettext_lazy(
+        "income without state social allowances (%(social_allowance_12m)s over 12 months) is %(per_person)s "
+        "per person per month, above the average-living-standard upper band of %(upper)s"
+    ),
+    "average_band_not_set": gettext_lazy("the standard has no average-living-standard band for %(area_type)s areas"),
+    "deprivations_at_or_above_cutoff": gettext_lazy("deprived on %(count)s indicators, at or above the cut-off of %(cutoff)s"),
+    "deprivations_below_cutoff": gettext_lazy("deprived on %(count)s indicators, below the cut-off of %(cutoff)s"),
+    "standard_incomplete": gettext_lazy("the standard has no %(missing)s for %(area_type)s areas yet, so no class can be given"),
+}
+
+# Parameters that are money (đồng) and how each enumeration-valued parameter is labelled.
+_MONEY = {"per_person", "line", "upper", "social_allowance_12m"}
+_ENUM = {
+    "education": v.EDUCATION_CHOICES,
+    "required": v.EDUCATION_CHOICES,
+    "source": v.WATER_SOURCE_CHOICES,
+    "latrine": v.LATRINE_CHOICES,
+    "definition": v.DEPENDANT_DEFINITION_CHOICES,
+}
+_ENUM_LISTS = {"parts": v.HOUSING_PART_CHOICES, "devices": v.DEVICE_CHOICES, "missing": v.STANDARD_VALUE_CHOICES}
+_AREA_IN_SENTENCE = {"urban": gettext_lazy("urban"), "rural": gettext_lazy("rural")}
+
+
+def format_number(value: int | Decimal, decimals: int = 2) -> str:
+    """Dot thousands separator, comma decimals, decimals shown only when not zero: 1.500.000 / 12,5."""
+    amount = Decimal(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount).quantize(Decimal(1).scaleb(-decimals)) if decimals else abs(amount)
+    whole, _dot, fraction = f"{amount:f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    fraction = fraction.rstrip("0")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def format_vnd(value: int | Decimal | None) -> str:
+    """Money in đồng: "1.500.000 đồng". Cents stay visible (never rounded across a line)."""
+    if value is None:
+        return _("not set yet")
+    return _("%(amount)s đồng") % {"amount": format_number(value)}
+
+
+def format_share(value: object) -> str:
+    """A share written in the data as 0.5 shown as "50%"."""
+    return f"{format_number(Decimal(str(value)) * 100)}%"
+
+
+def _join(labels: Iterable[str]) -> str:
+    return ", ".join(labels)
+
+
+def _in_sentence(text: str) -> str:
+    # Choice labels are capitalised for forms; inside a sentence they are not.
+    return text[:1].lower() + text[1:]
+
+
+def reason_params(reason: Reason) -> dict[str, str]:
+    params: dict[str, str] = {"member_name": reason.member_name or ""}
+    for key, value in reason.params.items():
+        if key in _MONEY:
+            params[key] = format_vnd(value)  # type: ignore[arg-type]
+        elif key in _ENUM:
+            params[key] = _in_sentence(v.label(_ENUM[key], value))  # type: ignore[arg-type]
+        elif key in _ENUM_LISTS:
+            params[key] = _join(_in_sentence(v.label(_ENUM_LISTS[key], item)) for item in value)  # type: ignore[attr-defined]
+        elif key == "share":
+            params[key] = format_share(value)
+        elif key == "area_type":
+            params[key] = str(_AREA_IN_SENTENCE.get(value, value))  # type: ignore[call-overload]
+        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            params[key] = format_number(value)
+        else:
+            params[key] = str(value)
+    return params
+
+
+def explain_reason(reason: Reason) -> str:
+    """One Vietnamese sentence for one reason; an unknown code is shown as the code (and a test fails)."""
+    template = REASON_TEMPLATES.get(reason.code)
+    if template is None:
+        return reason.code
+    sentence = str(template) % reason_params(reason)
+    return sentence[:1].upper() + sentence[1:]
+
+
+def class_label(household_class: str | None) -> str:
+    if household_class is None:
+        return _("No class: the standard is not complete yet")
+    return v.label(v.CLASS_CHOICES, household_class)
+
+
+def explain_result(result: ClassificationResult) -> dict:
+    """A template-ready view of one result: labels and sentences, values left for the template."""
+    return {
+        "class_code": result.household_class,
+        "class_label": class_label(result.household_class),
+        "reasons": [explain_reason(r) for r in result.reasons],
+        "deprivations": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "dimension": v.label(v.DIMENSION_CHOICES, d.dimension),
+                "reasons": [explain_reason(r) for r in d.reasons],
+            }
+            for d in result.deprivations
+        ],
+    }

@@ -1,0 +1,271 @@
+"""Forms that collect a household's facts, and their conversion into the engine's dataclasses.
+
+The calculator uses them as they are; the review survey (reviews/) reuses the fields and the
+``household_facts`` conversion so that both hand the engine the same ``HouseholdFacts``.
+Forms check shape (types, ranges, required); the engine decides meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from policies import classification as engine
+from policies import vocabulary as v
+from policies.models import PovertyStandard
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Whole đồng, optionally grouped by dots or spaces as people write it: 1500000, 1.500.000, 1 500 000.
+_MONEY_RE = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$|^\d+$")
+
+
+class DateInput(forms.DateInput):
+    """The phone's date picker; it sends ISO dates, typed dd/mm/yyyy is accepted too."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MoneyField(forms.Field):
+    """A non-negative whole number of đồng, with Vietnamese messages for the usual slips."""
+
+    default_error_messages = {
+        "invalid": _("Enter a whole number of đồng using digits only, for example 1.500.000."),
+        "negative": _("An amount of money cannot be negative."),
+    }
+
+    def __init__(self, *, empty_value: int | None = 0, **kwargs):
+        self.empty_value = empty_value
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return self.empty_value
+        if text.startswith("-"):
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if not _MONEY_RE.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(re.sub(r"[. ]", "", text))
+
+
+class HouseholdFactsForm(forms.Form):
+    """The household-level facts (everything except the members)."""
+
+    area_type = forms.ChoiceField(label=_("Area type"), choices=v.AREA_TYPE_CHOICES, initial="urban")
+    reference_date = forms.DateField(
+        label=_("Reference date"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        help_text=_("Ages and the standards in force are taken on this day."),
+    )
+    durable_parts = forms.MultipleChoiceField(
+        label=_("Main parts of the dwelling made of durable material"),
+        choices=v.HOUSING_PART_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    floor_area_m2 = forms.DecimalField(
+        label=_("Living floor area (m²)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100000),
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+        error_messages={"min_value": _("The floor area cannot be negative.")},
+    )
+    water_source = forms.ChoiceField(label=_("Main drinking-water source"), choices=v.WATER_SOURCE_CHOICES)
+    latrine = forms.ChoiceField(label=_("Latrine"), choices=v.LATRINE_CHOICES)
+    uses_telecom = forms.BooleanField(label=_("A member uses telephone or internet services"), required=False)
+    devices = forms.MultipleChoiceField(
+        label=_("Information devices the household has"),
+        choices=v.DEVICE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    within_loudspeaker_reach = forms.BooleanField(label=_("Within reach of the village loudspeaker"), required=False)
+    in_agriculture = forms.BooleanField(
+        label=_("Household works in agriculture, forestry, fishery or salt-making"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference_date"].initial = timezone.localdate()
+        # One money field per income source, in the engine's order.
+        for source, source_label in v.INCOME_SOURCE_CHOICES:
+            self.fields[f"income_{source}"] = MoneyField(label=_("%(source)s, last 12 months (đồng)") % {"source": source_label})
+
+    def income_fields(self):
+        return [self[f"income_{source}"] for source in engine.INCOME_SOURCES]
+
+
+class MemberFactsForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    birth_date = forms.DateField(label=_("Date of birth"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=v.SEX_CHOICES, initial="male")
+    has_health_insurance = forms.BooleanField(label=_("Has a health insurance card"), required=False)
+    schooling = forms.ChoiceField(label=_("Currently studying at"), choices=v.SCHOOLING_CHOICES, initial="none")
+    education = forms.ChoiceField(label=_("Highest level completed"), choices=v.EDUCATION_CHOICES, initial="none")
+    has_vocational_training = forms.BooleanField(label=_("Has vocational or on-the-job training"), required=False)
+    employment = forms.ChoiceField(label=_("Employment"), choices=v.EMPLOYMENT_CHOICES, initial="wage_with_contract")
+    working_capacity = forms.ChoiceField(label=_("Working capacity"), choices=v.WORKING_CAPACITY_CHOICES, initial="full")
+    has_disability = forms.BooleanField(label=_("Has a disability"), required=False)
+    receives_social_allowance = forms.BooleanField(label=_("Receives a monthly social allowance"), required=False)
+    nutrition = forms.ChoiceField(label=_("Nutrition (children under 16)"), choices=v.NUTRITION_CHOICES, initial="normal")
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born > timezone.localdate():
+            raise ValidationError(_("The date of birth cannot be in the future."), code="future")
+        return born
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data for form in self.forms if form.has_changed()):
+            raise ValidationError(_("Enter at least one member of the household."), code="no_members")
+
+
+MemberFormSet = forms.formset_factory(MemberFactsForm, formset=BaseMemberFormSet, extra=1, max_num=30, validate_max=True)
+
+
+def member_facts(cleaned: dict, ref: str) -> engine.MemberFacts:
+    return engine.MemberFacts(
+        ref=ref,
+        full_name=cleaned["full_name"],
+        birth_date=cleaned["birth_date"],
+        sex=cleaned["sex"],
+        has_health_insurance=cleaned["has_health_insurance"],
+        schooling=cleaned["schooling"],
+        education=cleaned["education"],
+        has_vocational_training=cleaned["has_vocational_training"],
+        employment=cleaned["employment"],
+        working_capacity=cleaned["working_capacity"],
+        has_disability=cleaned["has_disability"],
+        receives_social_allowance=cleaned["receives_social_allowance"],
+        nutrition=cleaned["nutrition"],
+    )
+
+
+def household_facts(form: HouseholdFactsForm, members: list[engine.MemberFacts]) -> engine.HouseholdFacts:
+    """The engine's facts from a valid household form and the members' facts."""
+    data = form.cleaned_data
+    return engine.HouseholdFacts(
+        reference_date=data["reference_date"],
+        area_type=data["area_type"],
+        members=tuple(members),
+        durable_parts=frozenset(data["durable_parts"]),
+        floor_area_m2=data["floor_area_m2"],
+        water_source=data["water_source"],
+        latrine=data["latrine"],
+        uses_telecom=data["uses_telecom"],
+        devices=frozenset(data["devices"]),
+        within_loudspeaker_reach=data["within_loudspeaker_reach"],
+        income_12m={source: data[f"income_{source}"] for source in engine.INCOME_SOURCES},
+        in_agriculture=data["in_agriculture"],
+    )
+
+
+def calculator_facts(form: HouseholdFactsForm, formset: MemberFormSet) -> engine.HouseholdFacts | None:
+    """Validate both, check what needs both (a member born after the reference date), convert.
+
+    Returns None and leaves the errors on the forms when something is wrong."""
+    if not (form.is_valid() and formset.is_valid()):
+        return None
+    reference_date: date = form.cleaned_data["reference_date"]
+    members = []
+    for index, member_form in enumerate(formset.forms):
+        if not member_form.has_changed():
+            continue
+        if member_form.cleaned_data["birth_date"] > reference_date:
+            member_form.add_error("birth_date", _("This member was not born yet on the reference date."))
+            continue
+        members.append(member_facts(member_form.cleaned_data, ref=str(index + 1)))
+    if any(member_form.errors for member_form in formset.forms):
+        return None
+    return household_facts(form, members)
+
+
+# --------------------------------------------------------------------------------------------
+# Standards
+# --------------------------------------------------------------------------------------------
+
+STANDARD_FIELDS = [
+    "name",
+    "legal_basis",
+    "source",
+    "valid_from",
+    "valid_to",
+    "urban_income_line",
+    "urban_average_upper",
+    "rural_income_line",
+    "rural_average_upper",
+    "deprivation_cutoff",
+    "notes",
+    "is_demo",
+]
+
+
+class StandardChangeForm(forms.ModelForm):
+    """The editable values of one version, the reason for the change and the revision the user saw.
+
+    The ModelForm only shapes the input; the view hands ``changes()`` to the service, which checks
+    the meaning (locked, superseded, changed meanwhile, engine-valid) and writes."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=100,
+        help_text=_("For example the document that sets the new values. Kept in the history."),
+    )
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Money as people type it (1.500.000); empty means "not set yet", never 0.
+    urban_income_line = MoneyField(label=_("urban income line (VND/person/month)"), empty_value=None)
+    urban_average_upper = MoneyField(label=_("urban average-living upper band"), empty_value=None)
+    rural_income_line = MoneyField(label=_("rural income line (VND/person/month)"), empty_value=None)
+    rural_average_upper = MoneyField(label=_("rural average-living upper band"), empty_value=None)
+
+    class Meta:
+        model = PovertyStandard
+        fields = STANDARD_FIELDS
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "source": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, previous_valid_from: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous_valid_from = previous_valid_from
+        for name in ("valid_from", "valid_to"):
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+
+    def _post_clean(self):
+        # The service validates the model (and the engine's view of it) on the real instance; a
+        # ModelForm would otherwise write the values onto the instance it was given.
+        pass
+
+    def clean_valid_from(self):
+        valid_from = self.cleaned_data["valid_from"]
+        if self.previous_valid_from is not None and valid_from <= self.previous_valid_from:
+            raise ValidationError(
+                _("A new version takes effect after the current one: pick a day after %(day)s."),
+                params={"day": self.previous_valid_from.strftime("%d/%m/%Y")},
+                code="not_later",
+            )
+        return valid_from
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in STANDARD_FIELDS}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from policies import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path("calculator/", views.calculator, name="calculator"),
+    path("standards/", views.standard_list_view, name="standard_list"),
+    path("standards/<int:pk>/", views.standard_detail_view, name="standard_detail"),
+    path("standards/<int:pk>/edit/", views.standard_edit_view, name="standard_edit"),
+    path("standards/<int:pk>/new-version/", views.standard_new_version_view, name="standard_new_version"),
+]
