@@ -149,3 +149,17 @@ def explain_result(result: ClassificationResult) -> dict:
             for d in result.deprivations
         ],
     }
+
+
+def result_rows(pairs: Iterable[tuple[object, ClassificationResult]]) -> list[dict]:
+    """Template rows for ``policies/_result.html``: each standard (a PovertyStandard with its indicators
+    prefetched) with its result and the explanation, each deprivation linked to its indicator row
+    (for the values used and their confidence). Used by the calculator and by the review survey."""
+    rows = []
+    for standard, result in pairs:
+        indicators = {indicator.key: indicator for indicator in standard.indicators.all()}
+        explained = explain_result(result)
+        for deprivation in explained["deprivations"]:
+            deprivation["indicator"] = indicators[deprivation["key"]]
+        rows.append({"standard": standard, "result": result, "explained": explained})
+    return rows

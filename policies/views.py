@@ -31,17 +31,8 @@ CITY = (Assignment.Role.CITY_OFFICER,)
 def _result_rows(facts: engine.HouseholdFacts) -> list[dict]:
     """Each standard in force on the reference date with its result, explanation and confidences."""
     standards = standards_in_force(facts.reference_date)
-    specs = [standard.to_spec(list(standard.indicators.all())) for standard in standards]
-    results = {result.standard_code: result for result in engine.classify_all(facts, specs)}
-    rows = []
-    for standard, spec in zip(standards, specs, strict=True):
-        result = results[spec.code]
-        indicators = {indicator.key: indicator for indicator in standard.indicators.all()}
-        explained = explain.explain_result(result)
-        for deprivation in explained["deprivations"]:
-            deprivation["indicator"] = indicators[deprivation["key"]]
-        rows.append({"standard": standard, "result": result, "explained": explained})
-    return rows
+    pairs = [(standard, engine.classify(facts, standard.to_spec(list(standard.indicators.all())))) for standard in standards]
+    return explain.result_rows(pairs)
 
 
 @require_http_methods(["GET", "POST"])

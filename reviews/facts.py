@@ -10,7 +10,7 @@ from reviews.models import Case, CaseMember
 
 def member_facts(member: CaseMember) -> engine.MemberFacts:
     return engine.MemberFacts(
-        ref=str(member.pk),
+        ref=str(member.pk) if member.pk else f"new-{id(member)}",
         full_name=member.full_name,
         birth_date=member.date_of_birth,
         sex=member.sex,

@@ -380,6 +380,26 @@ class Complaint(models.Model):
 class Transition(models.Model):
     """Audit log of every state change: who, when, why, from which state to which."""
 
+    ACTION_LABELS = {
+        "round_open": _("Round opened"),
+        "round_close": _("Round closed"),
+        "round_settings": _("Round settings changed"),
+        "case_add": _("Household added to the round"),
+        "case_screen": _("Quick screen recorded"),
+        "case_survey": _("Survey section saved"),
+        "village_submit": _("Village list submitted to the ward"),
+        "village_return": _("Village list returned for re-survey"),
+        "meeting_record": _("Village meeting recorded"),
+        "ward_post": _("List publicly posted"),
+        "complaint_record": _("Complaint recorded"),
+        "complaint_resolve": _("Complaint resolved"),
+        "ward_submit": _("Ward list sent for opinion"),
+        "ward_return": _("Ward list returned with remarks"),
+        "ward_approve": _("Ward list approved"),
+        "ward_decide": _("Chairman's decision recorded"),
+        "ward_reopen": _("Ward list reopened"),
+    }
+
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="transitions")
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True)
@@ -401,6 +421,18 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
 
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+
+class OfficialStatusQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OfficialStatusQuerySet:
+        return self.filter(access.unit_q(user, "household__village__"))
+
+    def current(self) -> OfficialStatusQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
 
 class OfficialStatus(models.Model):
     """A household's recognised class for a year, made official by the ward chairman's decision."""
@@ -417,6 +449,8 @@ class OfficialStatus(models.Model):
     decision_date = models.DateField(_("decision date"))
     effective_from = models.DateField(_("effective from"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = OfficialStatusQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("official status")

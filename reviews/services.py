@@ -628,3 +628,19 @@ def overdue_requests(qs=None, today: date | None = None):
     today = today or timezone.localdate()
     qs = qs if qs is not None else ReviewRequest.objects.all()
     return qs.filter(decided_on__isnull=True, due_on__lt=today)
+
+
+def case_results_now(case: Case, values: dict | None = None, members: list[CaseMember] | None = None):
+    """Classify the case as it stands (plus unsaved ``values``/``members`` from a form being filled),
+    without writing anything: the live result a village head sees while surveying."""
+    from copy import copy
+
+    draft = copy(case)
+    for name, value in (values or {}).items():
+        setattr(draft, name, value)
+    members = members if members is not None else list(case.members.all().order_by("id"))
+    if not members:
+        return []
+    facts = household_facts(draft, members)
+    standards = list(case.round.standards.prefetch_related("indicators").order_by("scope", "code"))
+    return [(standard, engine.classify(facts, standard.to_spec(list(standard.indicators.all())))) for standard in standards]

@@ -93,3 +93,8 @@ def pytest_sessionstart(session):
     from django.core.management import call_command
 
     call_command("compilemessages", ignore=[".venv", "node_modules"], verbosity=0)
+    # Drop catalogues a module may have loaded before they were compiled (first run after an edit).
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._default = None

@@ -73,6 +73,9 @@ STAFF = dict(
 # Calculator and reading standards: every role (and administrators); changing standards: city officers.
 ANY_ROLE = expect(200, anonymous=302, no_role=403)
 CITY_ONLY = expect(403, anonymous=302, city_officer=200, admin=200)
+# Read access to a village's review data: the village itself and every level above it.
+VILLAGE_READ = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
+VILLAGE_WORK = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=403, city_officer=403, admin=200)
 
 ROWS = [
     Row("home", statuses=expect(302, **STAFF, no_role=403)),
@@ -123,6 +126,31 @@ ROWS = [
         label="empty form",
         statuses=CITY_ONLY,
     ),
+    Row("reviews:start", statuses=expect(302)),
+    Row(
+        "reviews:village_cases",
+        lambda w: {"round_id": w["round"].pk, "code": w["village"].code},
+        statuses=expect(404, **VILLAGE_READ),
+    ),
+    Row(
+        "reviews:village_submit",
+        lambda w: {"round_id": w["round"].pk, "code": w["village"].code},
+        method="post",
+        statuses=expect(
+            404, anonymous=302, village_head=302, ward_officer=302, district_officer=403, city_officer=403, admin=403
+        ),
+    ),
+    Row("reviews:case_detail", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_READ)),
+    Row("reviews:case_screen", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_WORK)),
+    Row("reviews:case_survey", lambda w: {"pk": w["case"].pk, "section": "housing"}, statuses=expect(404, **VILLAGE_WORK)),
+    Row(
+        "reviews:case_preview",
+        lambda w: {"pk": w["case"].pk, "section": "housing"},
+        method="post",
+        statuses=expect(404, **VILLAGE_WORK),
+    ),
+    Row("reviews:household_reviews", lambda w: {"pk": w["household"].pk}, statuses=expect(404, **VILLAGE_READ)),
+    Row("reviews:certificate", lambda w: {"pk": w["official"].pk}, statuses=expect(404, **VILLAGE_WORK)),
 ]
 
 
@@ -146,12 +174,41 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(territory, personas):
+    from datetime import date
+
+    from reviews import services
+    from reviews.models import Case, OfficialStatus, ReviewRequest
+
     w = dict(territory)
     w["household"] = make_household(territory["village"], "HH-1", members=2)
     w["rural_household"] = make_household(territory["rural_village"], "HH-R", members=1)
     w["personas"] = personas
     standards_load()
     w["standard"] = PovertyStandard.objects.get(code="city-danang")
+    national = PovertyStandard.objects.get(code="national-2022")
+    ReviewRequest.objects.create(
+        household=w["household"],
+        form="form01",
+        received_on=date(2026, 9, 1),
+        channel="in_person",
+        due_on=date(2026, 9, 16),
+        recorded_by=personas["ward_officer"],
+    )
+    w["round"] = services.round_open(user=personas["city_officer"], year=2026, standards=[national], primary_standard=national)
+    w["case"] = Case.objects.get(round=w["round"], household=w["household"])
+    services.case_screen(case=w["case"], user=personas["village_head"], items_met=[], read_version=w["case"].version)
+    w["official"] = OfficialStatus.objects.create(
+        household=w["household"],
+        round=w["round"],
+        case=w["case"],
+        ward=territory["ward"],
+        year=2026,
+        standard=national,
+        household_class="poor",
+        decision_number="1/QĐ",
+        decision_date=date(2026, 11, 1),
+        effective_from=date(2027, 1, 1),
+    )
     return w
 
 

@@ -1,0 +1,144 @@
+"""Demo review data: last year's official lists (so this year's scope is real) and an open round.
+
+Deterministic for a seed and idempotent: the 2025 round and its statuses are written once; the
+2026 round is opened once through the same service a city officer uses.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from households.models import AdminUnit, Household
+from policies.models import PovertyStandard
+from reviews import services
+from reviews.models import Case, Class, OfficialStatus, ReviewRequest, ReviewRound
+
+DEMO_CITY_LINES = {
+    "urban_income_line": 2_600_000,
+    "rural_income_line": 2_000_000,
+    "urban_average_upper": 3_900_000,
+    "rural_average_upper": 3_000_000,
+    "deprivation_cutoff": 3,
+}
+
+
+@transaction.atomic
+def seed_previous_round(*, seed: int, focus_ward_code: str | None) -> int:
+    """A closed 2025 round whose decisions put ~4 % of households on the poor list and ~3 % on the
+    near-poor list (30 % / 15 % in the focus ward, so the demo village heads have work)."""
+    if ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC, year=2025).exists():
+        return 0
+    national = PovertyStandard.objects.get(code="national-2022", version=1)
+    round_ = ReviewRound.objects.create(
+        kind=ReviewRound.Kind.PERIODIC,
+        year=2025,
+        name="Rà soát định kỳ năm 2025 (dữ liệu minh họa)",
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2025, 12, 14),
+        effective_from=date(2026, 1, 1),
+        primary_standard=national,
+        status=ReviewRound.Status.CLOSED,
+    )
+    round_.standards.set([national])
+    focus = AdminUnit.objects.filter(code=focus_ward_code).first() if focus_ward_code else None
+    rng = random.Random(f"{seed}:previous-round")
+    picks = []
+    for household_id, village_id, path in (
+        Household.objects.active().values_list("id", "village_id", "village__path").order_by("id").iterator()
+    ):
+        in_focus = focus is not None and path.startswith(focus.path)
+        roll = rng.random()
+        poor, near = (0.30, 0.15) if in_focus else (0.04, 0.03)
+        if roll < poor:
+            picks.append((household_id, village_id, Class.POOR))
+        elif roll < poor + near:
+            picks.append((household_id, village_id, Class.NEAR_POOR))
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                round=round_,
+                household_id=h,
+                village_id=v,
+                inclusion=Case.Inclusion.FORM_01,
+                status=Case.Status.SURVEYED,
+                result_class=c,
+            )
+            for h, v, c in picks
+        ],
+        batch_size=2000,
+    )
+    if any(c.pk is None for c in cases):
+        cases = list(Case.objects.filter(round=round_).order_by("household_id"))
+    wards = dict(AdminUnit.objects.villages().values_list("id", "parent_id"))
+    OfficialStatus.objects.bulk_create(
+        [
+            OfficialStatus(
+                household_id=c.household_id,
+                round=round_,
+                case=c,
+                ward_id=wards[c.village_id],
+                year=2025,
+                standard=national,
+                household_class=c.result_class,
+                movement="unchanged",
+                decision_number="DEMO-2025",
+                decision_date=date(2025, 12, 20),
+                effective_from=date(2026, 1, 1),
+            )
+            for c in cases
+        ],
+        batch_size=2000,
+    )
+    return len(cases)
+
+
+def seed_current_round(*, city_officer_username: str = "thanhpho", year: int = 2026) -> ReviewRound:
+    existing = ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC, year=year).first()
+    if existing:
+        return existing
+    city = PovertyStandard.objects.filter(code="city-danang").latest_versions().first()
+    if city is not None and city.urban_income_line is None:
+        for name, value in DEMO_CITY_LINES.items():
+            setattr(city, name, value)
+        city.is_demo = True
+        city._change_reason = "Demo values (not the city's real lines)"
+        city.save()
+    user = get_user_model().objects.get(username=city_officer_username)
+    standards = list(services.default_standards_for(date(year + 1, 1, 1)))
+    primary = next(s for s in standards if s.scope == PovertyStandard.Scope.NATIONAL)
+    return services.round_open(
+        user=user,
+        year=year,
+        standards=standards,
+        primary_standard=primary,
+        survey_deadline=date(year, 10, 31),
+        village_deadline=date(year, 11, 10),
+        ward_deadline=date(year, 11, 30),
+        approval_deadline=date(year, 12, 10),
+    )
+
+
+def seed_requests(*, seed: int, village_codes: list[str], ward_officer_username: str) -> int:
+    """A few Form 01 requests in the demo villages (households not already on a list)."""
+    user = get_user_model().objects.get(username=ward_officer_username)
+    rng = random.Random(f"{seed}:requests")
+    listed = OfficialStatus.objects.values("household_id")
+    created = 0
+    for household in Household.objects.filter(village__code__in=village_codes).exclude(pk__in=listed).order_by("code"):
+        if ReviewRequest.objects.filter(household=household).exists() or rng.random() > 0.5:
+            continue
+        received = date(2026, 9, 1) + timedelta(days=rng.randint(0, 40))
+        ReviewRequest.objects.create(
+            household=household,
+            form=ReviewRequest.Form.FORM_01,
+            received_on=received,
+            channel="village_head",
+            due_on=received + timedelta(days=services.REQUEST_DECISION_DAYS),
+            recorded_by=user,
+        )
+        created += 1
+    return created

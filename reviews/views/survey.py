@@ -1,0 +1,312 @@
+"""The village head's pages: the village list of a round, the quick screen, the survey sections,
+the live result, and submitting the village list. Also the household's review timeline and its
+printable certificate (read by every role that may see the household)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from households.access import get_visible_or_404, has_role, scope_of
+from households.models import AdminUnit, Assignment, Household
+from policies.explain import result_rows
+from reviews import selectors, services, workflow
+from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
+from reviews.models import Case, OfficialStatus, ReviewRound, VillageList, WardList
+
+Role = Assignment.Role
+SECTION_TITLES = {
+    "members": _("Members"),
+    "housing": _("Housing"),
+    "water": _("Water and sanitation"),
+    "information": _("Information"),
+    "income": _("Income"),
+}
+
+
+def _section_titles():
+    # Evaluated per request so the active language applies.
+    from django.utils.translation import gettext
+
+    return [(key, gettext(str(title))) for key, title in SECTION_TITLES.items()]
+
+
+@require_GET
+@login_required
+def start(request):
+    """Where "Rà soát" leads each role: the village list, the ward page, approvals or the rounds."""
+    scope = scope_of(request.user)
+    round_ = selectors.open_rounds().filter(kind=ReviewRound.Kind.PERIODIC).first() or selectors.open_rounds().first()
+    if round_ is None or scope.unit is None:
+        return redirect("reviews:round_list")
+    if scope.role == Role.VILLAGE_HEAD:
+        return redirect("reviews:village_cases", round_id=round_.pk, code=scope.unit.code)
+    if scope.role == Role.WARD_OFFICER:
+        return redirect("reviews:ward_detail", round_id=round_.pk, ward_code=scope.unit.code)
+    if scope.role == Role.DISTRICT_OFFICER:
+        return redirect("reviews:approvals")
+    return redirect("reviews:round_detail", round_id=round_.pk)
+
+
+@require_GET
+@login_required
+def village_cases(request, round_id, code):
+    round_ = get_object_or_404(ReviewRound, pk=round_id)
+    village = get_visible_or_404(
+        AdminUnit.objects.select_related("parent"), request.user, code=code, level=AdminUnit.Level.VILLAGE
+    )
+    village_list = get_object_or_404(VillageList, round=round_, village=village)
+    cases = selectors.village_cases(round_, village)
+    return render(
+        request,
+        "reviews/survey/village.html",
+        {
+            "round": round_,
+            "village": village,
+            "village_list": village_list,
+            "cases": cases,
+            "progress": selectors.village_progress(cases),
+            "can_submit": workflow.can("village_submit", village_list, request.user),
+            "can_edit": village_list.is_editable
+            and round_.is_open
+            and has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER),
+        },
+    )
+
+
+@require_POST
+@login_required
+def village_submit(request, round_id, code):
+    round_ = get_object_or_404(ReviewRound, pk=round_id)
+    village = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code, level=AdminUnit.Level.VILLAGE)
+    village_list = get_object_or_404(VillageList, round=round_, village=village)
+    try:
+        services.village_submit(village_list=village_list, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The village list was sent to the ward."))
+    return redirect("reviews:village_cases", round_id=round_.pk, code=village.code)
+
+
+def _editable_for(case: Case, user) -> bool:
+    return has_role(user, Role.VILLAGE_HEAD, Role.WARD_OFFICER) and not scope_of(user).is_admin and services.case_editable(case)
+
+
+def _results(case: Case, values=None, members=None):
+    return result_rows(services.case_results_now(case, values=values, members=members))
+
+
+@require_GET
+@login_required
+def case_detail(request, pk):
+    case = selectors.case_for_page(pk, request.user)
+    return render(
+        request,
+        "reviews/survey/case_detail.html",
+        {
+            "case": case,
+            "rows": _results(case) if case.status not in (Case.Status.TO_SCREEN, Case.Status.SCREENED_OUT) else [],
+            "members": list(case.members.all()),
+            "timeline": selectors.case_timeline(case),
+            "complaints": list(case.complaints.all()),
+            "editable": _editable_for(case, request.user),
+            "sections": _section_titles(),
+            "screened_items": [
+                i["text"] for i in case.round.primary_standard.quick_screen_items if i["key"] in case.quick_screen
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_screen(request, pk):
+    case = selectors.case_for_page(pk, request.user)
+    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER):
+        raise PermissionDenied
+    items = case.round.primary_standard.quick_screen_items
+    form = ScreenForm(request.POST or None, items=items, initial={"items_met": case.quick_screen, "read_version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_screen(
+                case=case,
+                user=request.user,
+                items_met=form.cleaned_data["items_met"],
+                read_version=form.cleaned_data["read_version"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if case.status == Case.Status.SCREENED_OUT:
+                messages.info(request, _("The household meets a quick-screen criterion and is not surveyed further."))
+                return redirect("reviews:case_detail", pk=case.pk)
+            return redirect("reviews:case_survey", pk=case.pk, section="members")
+    return render(
+        request, "reviews/survey/screen.html", {"case": case, "form": form, "editable": _editable_for(case, request.user)}
+    )
+
+
+def _bind_section(request, case: Case, section: str, data=None):
+    if section == "members":
+        formset = CaseMemberFormSet(data, queryset=case.members.all().order_by("id"), prefix="m")
+        return formset
+    form_class = SECTION_FORMS[section]
+    form = form_class(data, instance=case, initial={"read_version": case.version})
+    return form
+
+
+def _version_from(request, case: Case) -> int:
+    try:
+        return int(request.POST.get("read_version", case.version))
+    except ValueError:
+        return case.version
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_survey(request, pk, section):
+    if section not in SECTION_TITLES:
+        raise Http404
+    case = selectors.case_for_page(pk, request.user)
+    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER):
+        raise PermissionDenied
+    if case.status in (Case.Status.TO_SCREEN, Case.Status.SCREENED_OUT):
+        messages.info(request, _("Do the quick screen first."))
+        return redirect("reviews:case_screen", pk=case.pk)
+    editable = _editable_for(case, request.user)
+    bound = _bind_section(request, case, section, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if bound.is_valid():
+            try:
+                if section == "members":
+                    services.case_save_section(
+                        case=case,
+                        user=request.user,
+                        section=section,
+                        values={},
+                        read_version=_version_from(request, case),
+                        members=[f.cleaned_data for f in bound.forms if f.has_changed() or f.instance.pk],
+                    )
+                else:
+                    services.case_save_section(
+                        case=case,
+                        user=request.user,
+                        section=section,
+                        values=bound.section_values(),
+                        read_version=bound.cleaned_data["read_version"],
+                    )
+            except ValidationError as exc:
+                _attach_error(bound, exc)
+            else:
+                keys = list(SECTION_TITLES)
+                position = keys.index(section)
+                if position + 1 < len(keys):
+                    messages.success(
+                        request, _("Saved. Next: %(section)s.") % {"section": dict(_section_titles())[keys[position + 1]]}
+                    )
+                    return redirect("reviews:case_survey", pk=case.pk, section=keys[position + 1])
+                messages.success(request, _("Survey saved. Check the result and its reasons below."))
+                return redirect("reviews:case_detail", pk=case.pk)
+    rows = _results(case)
+    return render(
+        request,
+        "reviews/survey/section.html",
+        {
+            "case": case,
+            "section": section,
+            "sections": _section_titles(),
+            "form": bound,
+            "editable": editable,
+            "rows": rows,
+        },
+    )
+
+
+def _attach_error(bound, exc: ValidationError) -> None:
+    if hasattr(bound, "forms"):  # a formset: show it above the rows
+        bound._non_form_errors = bound.error_class(exc.messages)
+    else:
+        bound.add_error(None, exc)
+
+
+@require_POST
+@login_required
+def case_preview(request, pk, section):
+    """htmx: the result as it would be with the section's unsaved values; nothing is written."""
+    if section not in SECTION_TITLES:
+        raise Http404
+    case = selectors.case_for_page(pk, request.user)
+    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER):
+        raise PermissionDenied
+    bound = _bind_section(request, case, section, request.POST)
+    rows, invalid = [], not bound.is_valid()
+    if not invalid:
+        if section == "members":
+            live = [f for f in bound.forms if (f.has_changed() or f.instance.pk) and not f.cleaned_data.get("DELETE")]
+            members = [f.save(commit=False) for f in live]
+            rows = _results(case, members=members) if members else []
+        else:
+            rows = _results(case, values=bound.section_values())
+    return render(request, "reviews/survey/_results.html", {"rows": rows, "invalid": invalid, "preview": True})
+
+
+@require_GET
+@login_required
+def household_reviews(request, pk):
+    """A household's review timeline and official statuses (every role that may see the household)."""
+    household = get_visible_or_404(Household.objects.select_related("village", "village__parent"), request.user, pk=pk)
+    cases = list(Case.objects.filter(household=household).select_related("round").order_by("-round__year"))
+    statuses = list(
+        OfficialStatus.objects.filter(household=household).select_related("round", "standard").order_by("-effective_from", "-id")
+    )
+    timeline = list(
+        selectors.Transition.objects.filter(household=household).select_related("actor", "round").order_by("-at", "-id")[:200]
+    )
+    return render(
+        request,
+        "reviews/household_reviews.html",
+        {"household": household, "cases": cases, "statuses": statuses, "timeline": timeline},
+    )
+
+
+@require_GET
+@login_required
+def certificate(request, pk):
+    """Form 03: certificate of a poor / near-poor household, print-ready (A4)."""
+    status = get_visible_or_404(
+        OfficialStatus.objects.select_related("household", "household__village", "ward", "round", "standard"),
+        request.user,
+        pk=pk,
+    )
+    if status.revoked_at or status.household_class not in ("poor", "near_poor"):
+        raise Http404
+    # The certificate carries the head's full ID number: only the ward that issues it and the
+    # village head who hands it over print it.
+    if not has_role(request.user, Role.WARD_OFFICER, Role.VILLAGE_HEAD):
+        raise PermissionDenied
+    members = list(status.household.members.active().order_by("id"))
+    head = next((m for m in members if m.relationship == "head"), None)
+    from households.ethnicities import ETHNICITY_CHOICES
+
+    ethnicities = dict(ETHNICITY_CHOICES)
+    ward_list = WardList.objects.filter(round=status.round, ward=status.ward).first()
+    return render(
+        request,
+        "reviews/certificate.html",
+        {
+            "status": status,
+            "household": status.household,
+            "members": members,
+            "head": head,
+            "ethnicities": ethnicities,
+            "ward_list": ward_list,
+        },
+    )
