@@ -61,3 +61,10 @@ def test_production_settings_pass_the_deploy_check():
 def test_the_interface_is_vietnamese_first(settings):
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser_until_the_user_switches(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Log in" in client.get("/accounts/login/").content.decode()

@@ -62,6 +62,7 @@ def village_cases(request, round_id, code):
     )
     village_list = get_object_or_404(VillageList, round=round_, village=village)
     cases = selectors.village_cases(round_, village)
+    progress = selectors.village_progress(cases)
     return render(
         request,
         "reviews/survey/village.html",
@@ -70,8 +71,8 @@ def village_cases(request, round_id, code):
             "village": village,
             "village_list": village_list,
             "cases": cases,
-            "progress": selectors.village_progress(cases),
-            "can_submit": workflow.can("village_submit", village_list, request.user),
+            "progress": progress,
+            "can_submit": workflow.can("village_submit", village_list, request.user) and progress["done"] == progress["total"],
             "can_edit": village_list.is_editable
             and round_.is_open
             and has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER),
