@@ -10,6 +10,6 @@ urlpatterns = [
     path("cases/<int:pk>/screen/", survey.case_screen, name="case_screen"),
     path("cases/<int:pk>/survey/<slug:section>/", survey.case_survey, name="case_survey"),
     path("cases/<int:pk>/survey/<slug:section>/preview/", survey.case_preview, name="case_preview"),
-    path("households/<int:pk>/reviews/", survey.household_reviews, name="household_reviews"),
+    path("households/<str:code>/reviews/", survey.household_reviews, name="household_reviews"),
     path("official/<int:pk>/certificate/", survey.certificate, name="certificate"),
 ]

@@ -149,7 +149,7 @@ ROWS = [
         method="post",
         statuses=expect(404, **VILLAGE_WORK),
     ),
-    Row("reviews:household_reviews", lambda w: {"pk": w["household"].pk}, statuses=expect(404, **VILLAGE_READ)),
+    Row("reviews:household_reviews", lambda w: {"code": w["household"].code}, statuses=expect(404, **VILLAGE_READ)),
     Row("reviews:certificate", lambda w: {"pk": w["official"].pk}, statuses=expect(404, **VILLAGE_WORK)),
 ]
 

@@ -261,9 +261,9 @@ def case_preview(request, pk, section):
 
 @require_GET
 @login_required
-def household_reviews(request, pk):
+def household_reviews(request, code):
     """A household's review timeline and official statuses (every role that may see the household)."""
-    household = get_visible_or_404(Household.objects.select_related("village", "village__parent"), request.user, pk=pk)
+    household = get_visible_or_404(Household.objects.select_related("village", "village__parent"), request.user, code=code)
     cases = list(Case.objects.filter(household=household).select_related("round").order_by("-round__year"))
     statuses = list(
         OfficialStatus.objects.filter(household=household).select_related("round", "standard").order_by("-effective_from", "-id")
