@@ -642,5 +642,7 @@ def case_results_now(case: Case, values: dict | None = None, members: list[CaseM
     if not members:
         return []
     facts = household_facts(draft, members)
-    standards = list(case.round.standards.prefetch_related("indicators").order_by("scope", "code"))
+    standards = sorted(
+        case.round.standards.prefetch_related("indicators"), key=lambda s: (s.scope != PovertyStandard.Scope.NATIONAL, s.code)
+    )
     return [(standard, engine.classify(facts, standard.to_spec(list(standard.indicators.all())))) for standard in standards]

@@ -1,0 +1,92 @@
+"""Real-browser journeys: Debian's Chromium driven by Playwright against a live server with demo data.
+
+Run with `make e2e` (CI runs it on PostgreSQL after the unit tests). Screenshots of the key screens
+go to tests/e2e/screenshots/ (ignored by git) so a person can look at what users see.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+PASSWORD = "demo-2026"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("Chromium is not installed: apt-get install chromium (or set CHROMIUM_PATH).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+    # browser steps are ordinary synchronous code. Set only while the browser runs.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """A fresh database with the demo territory (2023 structure), households and the open 2026 round."""
+    settings.DEMO_DATA_ALLOWED = True
+    call_command("seed_demo", households=3000, seed=7, villages_per_ward=(2, 3), verbosity=0)
+    call_command("seed_review_demo", seed=7, verbosity=0)
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    pages = []
+
+    def make(username: str, viewport=PHONE):
+        context = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        pages.append(context)
+        page.base = live_server.url
+        return page
+
+    yield make
+    for context in pages:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_fits_phone(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"page is {width}px wide: horizontal scrolling on a phone"
