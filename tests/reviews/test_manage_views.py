@@ -534,3 +534,19 @@ def test_the_approvals_page_costs_the_same_queries_for_2_and_20_wards(client_for
         response = client.get(path)
     assert len(response.context["waiting"]) == 20
     assert _count_queries(client, path) == few
+
+
+def test_where_a_ward_reports_to_the_city_the_city_officer_gives_the_opinion(client_for, review):
+    """Since 07/2025 Đà Nẵng has no districts: WardList.approver is the city department."""
+    ward = make_unit("20300", "Phường Hải Châu", AdminUnit.Level.WARD, review["city"], area_type="urban")
+    WardList.objects.create(round=review["round"], ward=ward, approver=review["city"], status=WardList.Status.SUBMITTED)
+    client = client_for(review["personas"]["city_officer"])
+    approvals = client.get(reverse("reviews:approvals"))
+    assert [wl.ward.code for wl in approvals.context["waiting"]] == ["20300"]
+    kwargs = {"round_id": review["round"].pk, "ward_code": "20300"}
+    assert "Thống nhất danh sách xã/phường" in content(client.get(reverse("reviews:ward_review", kwargs=kwargs)))
+    client.post(reverse("reviews:ward_approve", kwargs=kwargs))
+    assert WardList.objects.get(ward=ward).status == WardList.Status.APPROVED
+    # The district officer of 492 covers no such ward, so it does not exist for them.
+    district = client_for(review["personas"]["district_officer"])
+    assert district.post(reverse("reviews:ward_reopen", kwargs=kwargs), {"reopen-reason": "x"}).status_code == 404
