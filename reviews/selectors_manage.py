@@ -21,7 +21,6 @@ from reviews.models import (
     Complaint,
     Movement,
     ReviewRequest,
-    ReviewRound,
     Transition,
     VillageList,
     VillageMeeting,
@@ -36,11 +35,9 @@ EVENT_LABELS = {
     "complaint_record": _("Complaint recorded"),
     "complaint_resolve": _("Complaint resolved"),
 }
-STATUS_LABELS = {
-    **dict(VillageList.Status.choices),
-    **dict(WardList.Status.choices),
-    **dict(ReviewRound.Status.choices),
-}
+# The same status value means different things for a village list and a ward list ("submitted").
+VILLAGE_STATUS_LABELS = dict(VillageList.Status.choices)
+WARD_STATUS_LABELS = dict(WardList.Status.choices)
 
 
 def action_label(name: str) -> str:
@@ -111,9 +108,10 @@ def ward_timeline(ward_list: WardList, limit: int = 100) -> list[Transition]:
         .select_related("actor", "unit")[:limit]
     )
     for row in rows:
+        labels = VILLAGE_STATUS_LABELS if row.unit_id != ward_list.ward_id else WARD_STATUS_LABELS
         row.label = action_label(row.action)
-        row.from_label = STATUS_LABELS.get(row.from_status, row.from_status)
-        row.to_label = STATUS_LABELS.get(row.to_status, row.to_status)
+        row.from_label = labels.get(row.from_status, row.from_status)
+        row.to_label = labels.get(row.to_status, row.to_status)
     return rows
 
 

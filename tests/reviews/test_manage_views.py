@@ -1,5 +1,6 @@
 """Pages of the ward, district and city officers in a review round, read in Vietnamese."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -84,6 +85,11 @@ def content(response) -> str:
     return response.content.decode()
 
 
+def text(response) -> str:
+    """The page as a reader sees it: tags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", content(response)).split())
+
+
 # ----------------------------------------------------------------------------- ward page
 
 
@@ -95,6 +101,7 @@ def test_the_ward_page_shows_every_village_with_its_progress(client_for, review)
     assert "Tổ dân phố 1" in page and "Tổ dân phố 2" in page
     assert "Đã gửi xã/phường" in page  # village list status
     assert "Ghi nhận họp dân" in page  # action per village
+    assert "Gửi danh sách thôn/tổ · Tổ dân phố 1 (Đang rà soát → Đã gửi xã/phường)" in text(response)  # timeline
     rows = {vl.village.code: vl for vl in response.context["villages"]}
     assert rows["20236-001"].counts["total"] == 2
     assert rows["20236-001"].counts["surveyed"] == 2
@@ -364,6 +371,9 @@ def test_the_city_officer_opens_a_round_with_the_default_window(client_for, revi
     form = client.get(reverse("reviews:round_open"))
     assert form.status_code == 200
     assert "Niêm yết công khai (ngày làm việc)" in content(form) and "chưa được xác minh" in content(form)
+    effective = date(TODAY.year + 1, 1, 1)
+    expected = {s.pk for s in services.default_standards_for(effective)}
+    assert set(form.context["form"]["standards"].initial) == expected
     national = review["standards"]["national-2022"]
     response = client.post(
         reverse("reviews:round_open"),
