@@ -514,8 +514,8 @@ def test_the_ward_page_costs_the_same_queries_for_2_and_20_villages(client_for, 
     path = url("reviews:ward_detail", review)
     few = _count_queries(client, path)
     add_villages(review, 18)
-    # session, user, assignment, ward, ward list, village lists, case counts, meetings, complaints, timeline (+ savepoints)
-    with django_assert_max_num_queries(14):
+    # session, user, assignment, ward, ward list, village lists, case counts, meetings, complaints, timeline
+    with django_assert_max_num_queries(10):
         response = client.get(path)
     assert len(response.context["villages"]) == 20
     assert _count_queries(client, path) == few
@@ -540,7 +540,7 @@ def test_the_approvals_page_costs_the_same_queries_for_2_and_20_wards(client_for
     few = _count_queries(client, path)
     add_wards(2, 18)
     # session, user, assignment, ward lists, case counts per ward
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         response = client.get(path)
     assert len(response.context["waiting"]) == 20
     assert _count_queries(client, path) == few
