@@ -124,6 +124,8 @@ WARD_READERS = expect(
     admin=200,
 )
 WARD_OFFICER_ONLY = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
+# Forms of a workflow action: an administrator holds no role in the workflow, so the action refuses them.
+WARD_OFFICER_ACTS = expect(403, anonymous=302, ward_officer=200, commune_officer=404)
 # The approving unit of ward 20236 is district 492: the city officer may read but not act.
 APPROVER_POST = expect(
     403, anonymous=302, commune_officer=403, district_officer=302, other_district_officer=404, ward_officer=403
@@ -152,9 +154,9 @@ ROWS += [
     manage_row("reviews:round_close", ROUND, method="post", statuses=expect(403, anonymous=302, city_officer=302)),
     manage_row("reviews:my_ward", statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=302, admin=302)),
     manage_row("reviews:ward_detail", WARD, statuses=WARD_READERS),
-    manage_row("reviews:meeting_record", VILLAGE, statuses=WARD_OFFICER_ONLY),
-    manage_row("reviews:meeting_record", VILLAGE, method="post", label="empty form", statuses=WARD_OFFICER_ONLY),
-    manage_row("reviews:village_return", VILLAGE, statuses=WARD_OFFICER_ONLY),
+    manage_row("reviews:meeting_record", VILLAGE, statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:meeting_record", VILLAGE, method="post", label="empty form", statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:village_return", VILLAGE, statuses=WARD_OFFICER_ACTS),
     manage_row("reviews:ward_post", WARD, statuses=ALL_405),
     manage_row(
         "reviews:ward_post",
@@ -171,7 +173,7 @@ ROWS += [
         label="not posted yet",
         statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=404),
     ),
-    manage_row("reviews:ward_decide", WARD, statuses=WARD_OFFICER_ONLY),
+    manage_row("reviews:ward_decide", WARD, statuses=WARD_OFFICER_ACTS),
     manage_row("reviews:complaint_record", WARD, statuses=WARD_OFFICER_ONLY),
     manage_row("reviews:complaint_resolve", lambda w: {**WARD(w), "complaint_id": w["complaint"].pk}, statuses=WARD_OFFICER_ONLY),
     manage_row("reviews:decision_list", WARD, statuses=WARD_READERS),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
 from households.access import scope_of
+from reviews import workflow
 
 
 def attach_errors(form, exc: ValidationError) -> None:
@@ -21,6 +22,16 @@ def attach_errors(form, exc: ValidationError) -> None:
 def flash_errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def refusal(action: str, obj, user) -> str:
+    """Why ``user`` may not do ``action`` to ``obj`` now ("" when they may), shown above a form before
+    anyone fills it in. Outside the area or with the wrong role, the 404 / 403 is raised instead."""
+    try:
+        workflow.check(action, obj, user, reason="-")
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
 
 
 def require_area(user) -> None:

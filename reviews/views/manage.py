@@ -17,7 +17,7 @@ from reviews import services, workflow
 from reviews.calendar import period_end
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
 from reviews.models import Case, Complaint, ReviewRound, VillageList, WardList
-from reviews.views.common import attach_errors, flash_errors, render_form
+from reviews.views.common import attach_errors, flash_errors, refusal, render_form
 
 Role = Assignment.Role
 # Who may read a ward's page: its officer and the levels above (read-only for them).
@@ -123,7 +123,7 @@ def meeting_record(request, round_id, ward_code, village_code):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the meeting"),
-        extra={"multipart": True},
+        extra={"multipart": True, "blocked": refusal("meeting_record", village_list, request.user)},
     )
 
 
@@ -149,6 +149,7 @@ def village_return(request, round_id, ward_code, village_code):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Return the list"),
+        extra={"blocked": refusal("village_return", village_list, request.user)},
     )
 
 
@@ -211,6 +212,7 @@ def ward_decide(request, round_id, ward_code):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the decision"),
+        extra={"blocked": refusal("ward_decide", ward_list, request.user)},
     )
 
 
@@ -248,6 +250,11 @@ def complaint_record(request, round_id, ward_code):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the complaint"),
+        extra={
+            "blocked": ""
+            if ward_list.status == WardList.Status.POSTED
+            else _("Complaints are recorded while the list is publicly posted.")
+        },
     )
 
 

@@ -192,6 +192,14 @@ def test_a_meeting_on_a_list_not_yet_submitted_shows_the_workflow_message(client
     assert "Không thể thực hiện lúc này: danh sách đang ở tình trạng “Đang rà soát”." in content(response)
 
 
+def test_a_form_whose_action_is_not_possible_now_says_why_before_it_is_filled(client_for, review):
+    client = client_for(review["personas"]["ward_officer"])
+    meeting = client.get(url("reviews:meeting_record", review, village_code="20236-001"))
+    assert "Không thể thực hiện lúc này: danh sách đang ở tình trạng “Đang rà soát”." in content(meeting)
+    complaint = client.get(url("reviews:complaint_record", review))
+    assert "Khiếu nại chỉ được ghi nhận trong thời gian niêm yết công khai." in content(complaint)
+
+
 def test_the_ward_returns_a_village_list_with_remarks(client_for, review):
     submit_both_villages(review)
     client = client_for(review["personas"]["ward_officer"])
