@@ -179,6 +179,17 @@ def test_minutes_that_are_not_pdf_jpeg_or_png_are_refused(client_for, review):
     assert not VillageMeeting.objects.exists()
 
 
+def test_minutes_above_the_size_limit_are_refused(client_for, review, monkeypatch):
+    from reviews import forms_manage
+
+    monkeypatch.setattr(forms_manage, "MINUTES_MAX_BYTES", 16)
+    submit_both_villages(review)
+    big = SimpleUploadedFile("bien-ban.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
+    response = hold_meeting(client_for(review["personas"]["ward_officer"]), review, minutes=big)
+    assert "Tệp lớn hơn 10 MB." in content(response)
+    assert village_list(review).status == VillageList.Status.SUBMITTED
+
+
 def test_votes_above_the_attendees_are_refused_in_vietnamese(client_for, review):
     submit_both_villages(review)
     response = hold_meeting(client_for(review["personas"]["ward_officer"]), review, attendees=5, votes_for=4, votes_against=3)
