@@ -646,3 +646,42 @@ def case_results_now(case: Case, values: dict | None = None, members: list[CaseM
         case.round.standards.prefetch_related("indicators"), key=lambda s: (s.scope != PovertyStandard.Scope.NATIONAL, s.code)
     )
     return [(standard, engine.classify(facts, standard.to_spec(list(standard.indicators.all())))) for standard in standards]
+
+
+DEADLINE_FIELDS = ("survey_deadline", "village_deadline", "ward_deadline", "approval_deadline")
+
+
+@transaction.atomic
+def round_update_deadlines(*, round_: ReviewRound, user, **deadlines: date | None) -> ReviewRound:
+    """Change the phase deadlines of an open round; the change is recorded with the old and new dates."""
+    require_role(user, Role.CITY_OFFICER)
+    unknown = set(deadlines) - set(DEADLINE_FIELDS)
+    if unknown:
+        raise TypeError(f"not a deadline: {', '.join(sorted(unknown))}")
+    round_.refresh_from_db()
+    if not round_.is_open:
+        raise ValidationError(_("The round “%(round)s” is closed; nothing in it can change.") % {"round": round_.name})
+    changed = {
+        name: [_iso(getattr(round_, name)), _iso(value)] for name, value in deadlines.items() if getattr(round_, name) != value
+    }
+    if not changed:
+        return round_
+    for name, value in deadlines.items():
+        setattr(round_, name, value)
+    # The phases follow each other: the survey ends before the village lists are due, and so on.
+    ordered = [(name, getattr(round_, name)) for name in DEADLINE_FIELDS if getattr(round_, name)]
+    for (_earlier, first), (later, second) in zip(ordered, ordered[1:], strict=False):
+        if second < first:
+            raise ValidationError({later: _("This deadline comes before an earlier phase's deadline.")})
+    round_.full_clean()
+    old_version = round_.version
+    round_.version = old_version + 1
+    values = {name: getattr(round_, name) for name in [*deadlines, "version"]}
+    if ReviewRound.objects.filter(pk=round_.pk, version=old_version).update(**values) != 1:
+        raise workflow.WorkflowError(_("Someone else changed this round a moment ago. Reload the page and try again."))
+    workflow.record(round_=round_, user=user, action="round_deadlines", data=changed, to_status=round_.status)
+    return round_
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

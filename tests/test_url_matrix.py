@@ -54,6 +54,8 @@ class Row:
     statuses: dict[str, int] = field(default_factory=dict)
     method: str = "get"
     label: str = ""
+    # Rows of the review pages need an open round with a case and a complaint (``review_world``).
+    needs_round: bool = False
 
     def __str__(self):
         return f"{self.method.upper()} {self.name} {self.label}".strip()
@@ -153,6 +155,129 @@ ROWS = [
     Row("reviews:certificate", lambda w: {"pk": w["official"].pk}, statuses=expect(404, **VILLAGE_WORK)),
 ]
 
+# ---- review rounds: pages of the ward, district and city officers (reviews/urls_manage.py)
+ROUND = lambda w: {"round_id": w["round"].pk}  # noqa: E731
+WARD = lambda w: {"round_id": w["round"].pk, "ward_code": w["ward"].code}  # noqa: E731
+VILLAGE = lambda w: {**WARD(w), "village_code": w["village"].code}  # noqa: E731
+CITY_ONLY = expect(403, anonymous=302, city_officer=200, admin=200)
+# Ward officers act on their ward; the levels above read it; village heads are stopped by their role first.
+WARD_READERS = expect(
+    403,
+    anonymous=302,
+    ward_officer=200,
+    commune_officer=404,
+    district_officer=200,
+    other_district_officer=404,
+    city_officer=200,
+    admin=200,
+)
+WARD_OFFICER_ONLY = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
+# Forms of a workflow action: an administrator holds no role in the workflow, so the action refuses them.
+WARD_OFFICER_ACTS = expect(403, anonymous=302, ward_officer=200, commune_officer=404)
+# The approving unit of ward 20236 is district 492: the city officer may read but not act.
+APPROVER_POST = expect(
+    403, anonymous=302, commune_officer=403, district_officer=302, other_district_officer=404, ward_officer=403
+)
+ALL_405 = expect(405)
+
+
+def manage_row(name, kwargs=lambda w: {}, statuses=None, **extra):
+    return Row(name, kwargs, statuses, needs_round=True, **extra)
+
+
+ROWS += [
+    manage_row("reviews:round_list", statuses=expect(302, **STAFF, no_role=403)),
+    manage_row("reviews:round_open", statuses=CITY_ONLY),
+    manage_row("reviews:round_open", method="post", label="empty form", statuses=CITY_ONLY),
+    manage_row("reviews:round_detail", ROUND, statuses=expect(302, **STAFF, no_role=403)),
+    manage_row("reviews:round_deadlines", ROUND, statuses=CITY_ONLY),
+    manage_row(
+        "reviews:round_deadlines",
+        ROUND,
+        method="post",
+        label="no change",
+        statuses=expect(403, anonymous=302, city_officer=302, admin=302),
+    ),
+    manage_row("reviews:round_close", ROUND, statuses=CITY_ONLY),
+    manage_row("reviews:round_close", ROUND, method="post", statuses=expect(403, anonymous=302, city_officer=302)),
+    manage_row("reviews:my_ward", statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=302, admin=302)),
+    manage_row("reviews:ward_detail", WARD, statuses=WARD_READERS),
+    manage_row("reviews:meeting_record", VILLAGE, statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:meeting_record", VILLAGE, method="post", label="empty form", statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:village_return", VILLAGE, statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:ward_post", WARD, statuses=ALL_405),
+    manage_row(
+        "reviews:ward_post",
+        WARD,
+        method="post",
+        label="empty form",
+        statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=404, admin=302),
+    ),
+    manage_row("reviews:ward_submit", WARD, statuses=ALL_405),
+    manage_row(
+        "reviews:ward_submit",
+        WARD,
+        method="post",
+        label="not posted yet",
+        statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=404),
+    ),
+    manage_row("reviews:ward_decide", WARD, statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:complaint_record", WARD, statuses=WARD_OFFICER_ONLY),
+    manage_row("reviews:complaint_resolve", lambda w: {**WARD(w), "complaint_id": w["complaint"].pk}, statuses=WARD_OFFICER_ONLY),
+    manage_row("reviews:decision_list", WARD, statuses=WARD_READERS),
+    manage_row(
+        "reviews:approvals",
+        statuses=expect(403, anonymous=302, district_officer=200, other_district_officer=200, city_officer=200, admin=200),
+    ),
+    manage_row(
+        "reviews:ward_review",
+        WARD,
+        statuses=expect(403, anonymous=302, district_officer=200, other_district_officer=404, city_officer=200, admin=200),
+    ),
+    manage_row("reviews:ward_approve", WARD, statuses=ALL_405),
+    manage_row("reviews:ward_approve", WARD, method="post", label="not sent yet", statuses=APPROVER_POST),
+    manage_row("reviews:ward_return", WARD, method="post", label="not sent yet", statuses=APPROVER_POST),
+    manage_row("reviews:ward_reopen", WARD, method="post", label="not approved", statuses=APPROVER_POST),
+    manage_row(
+        "reviews:request_list",
+        lambda w: {"code": w["ward"].code},
+        label="ward",
+        statuses=expect(404, anonymous=302, no_role=403, ward_officer=200, district_officer=200, city_officer=200, admin=200),
+    ),
+    manage_row(
+        "reviews:request_list",
+        lambda w: {"code": w["village"].code},
+        label="village",
+        statuses=expect(
+            404,
+            anonymous=302,
+            no_role=403,
+            village_head=200,
+            ward_officer=200,
+            district_officer=200,
+            city_officer=200,
+            admin=200,
+        ),
+    ),
+    manage_row(
+        "reviews:request_record",
+        lambda w: {"code": w["ward"].code},
+        label="ward",
+        statuses=expect(
+            403, anonymous=302, village_head=404, other_village_head=404, ward_officer=200, commune_officer=404, admin=200
+        ),
+    ),
+    manage_row(
+        "reviews:request_record",
+        lambda w: {"code": w["village"].code},
+        method="post",
+        label="village, empty form",
+        statuses=expect(
+            403, anonymous=302, village_head=200, other_village_head=404, ward_officer=200, commune_officer=404, admin=200
+        ),
+    ),
+]
+
 
 def _named_urls(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
@@ -212,11 +337,31 @@ def world(territory, personas):
     return w
 
 
+@pytest.fixture
+def review_world(world):
+    """The world's open 2026 round, with a complaint against the village-1 household in scope."""
+    from datetime import date
+
+    from reviews.models import Complaint
+
+    world["complaint"] = Complaint.objects.create(
+        case=world["case"],
+        received_on=date(2026, 10, 6),
+        complainant="Lê Thị B",
+        content="-",
+        recheck_due_on=date(2026, 10, 9),
+        recorded_by=world["personas"]["ward_officer"],
+    )
+    return world
+
+
 CASES = [(row, persona) for row in ROWS for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("row", "persona"), CASES, ids=[f"{r} as {p}" for r, p in CASES])
-def test_status_for_persona(client, world, row, persona):
+def test_status_for_persona(request, client, world, row, persona):
+    if row.needs_round:
+        request.getfixturevalue("review_world")
     if persona != "anonymous":
         client.force_login(world["personas"][persona])
     url = reverse(row.name, kwargs=row.kwargs(world))

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PASSWORD = "demo-2026"
 PHONE = {"width": 390, "height": 844}

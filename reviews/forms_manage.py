@@ -1,0 +1,169 @@
+"""Forms of the ward, district and city pages: they check shape; services check meaning."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import PovertyStandard
+from reviews import services
+from reviews.models import ReviewRequest, ReviewRound
+
+MINUTES_MAX_BYTES = 10 * 1024 * 1024
+# The first bytes of each accepted file type: the extension alone would let anything through.
+MINUTES_SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+
+
+class RoundOpenForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2021, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReviewRound.Kind.choices, initial=ReviewRound.Kind.PERIODIC)
+    starts_on = date_field(_("Starts on"), required=False, help_text=_("Empty: 1 September of the year (periodic review)."))
+    ends_on = date_field(_("Ends on"), required=False, help_text=_("Empty: 14 December of the year (periodic review)."))
+    survey_deadline = date_field(_("Survey deadline"), required=False)
+    village_deadline = date_field(_("Village lists deadline"), required=False)
+    ward_deadline = date_field(_("Ward lists deadline"), required=False)
+    approval_deadline = date_field(_("Approval deadline"), required=False)
+    effective_from = date_field(_("Results effective from"), required=False, help_text=_("Empty: 1 January of the next year."))
+    standards = forms.ModelMultipleChoiceField(
+        label=_("Standards applied"),
+        queryset=PovertyStandard.objects.latest_versions(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    primary_standard = forms.ModelChoiceField(
+        label=_("Standard for the official status"), queryset=PovertyStandard.objects.latest_versions()
+    )
+    posting_working_days = forms.IntegerField(
+        label=_("Public posting (working days)"),
+        min_value=1,
+        max_value=30,
+        initial=5,
+        help_text=_(
+            "The length of the posting for this procedure is not verified; 5 working days is the period of the "
+            "average-living-standard procedure."
+        ),
+    )
+    recheck_working_days = forms.IntegerField(
+        label=_("Complaint re-check, phúc tra (working days)"), min_value=1, max_value=30, initial=3
+    )
+    widen_scope = forms.BooleanField(
+        label=_("Village heads may propose other households"),
+        required=False,
+        help_text=_("Off by default: the law names the current lists and households that filed a request."),
+    )
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        effective = date(today.year + 1, 1, 1)
+        self.fields["year"].initial = today.year
+        self.fields["starts_on"].initial = date(today.year, 9, 1)
+        self.fields["ends_on"].initial = date(today.year, 12, 14)
+        self.fields["effective_from"].initial = effective
+        defaults = list(services.default_standards_for(effective))
+        self.fields["standards"].initial = [s.pk for s in defaults]
+        national = [s for s in defaults if s.scope == PovertyStandard.Scope.NATIONAL]
+        if national:
+            self.fields["primary_standard"].initial = national[0].pk
+
+    def clean(self):
+        data = super().clean()
+        primary, standards = data.get("primary_standard"), data.get("standards")
+        if primary is not None and standards is not None and primary not in standards:
+            self.add_error("primary_standard", _("The standard for the official status must be one of the standards applied."))
+        return data
+
+
+class RoundDeadlinesForm(forms.Form):
+    survey_deadline = date_field(_("Survey deadline"), required=False)
+    village_deadline = date_field(_("Village lists deadline"), required=False)
+    ward_deadline = date_field(_("Ward lists deadline"), required=False)
+    approval_deadline = date_field(_("Approval deadline"), required=False)
+
+
+class MeetingForm(forms.Form):
+    held_on = date_field(_("Held on"))
+    attendees = forms.IntegerField(label=_("Attendees"), min_value=1)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
+    minutes = forms.FileField(
+        label=_("Minutes"),
+        required=False,
+        help_text=_("The signed minutes, scanned: PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_minutes(self):
+        upload = self.cleaned_data.get("minutes")
+        if not upload:
+            return upload
+        if upload.size > MINUTES_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        signatures = MINUTES_SIGNATURES.get(Path(upload.name).suffix.lower())
+        head = upload.read(8)
+        upload.seek(0)
+        if signatures is None or not head.startswith(signatures):
+            raise forms.ValidationError(_("Upload a PDF, JPEG or PNG file."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        attendees, votes_for, votes_against = (data.get(k) for k in ("attendees", "votes_for", "votes_against"))
+        if None not in (attendees, votes_for, votes_against) and votes_for + votes_against > attendees:
+            raise forms.ValidationError(_("Votes for and against cannot add up to more than the attendees."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class PostForm(forms.Form):
+    starts_on = date_field(_("Posting starts on"))
+
+
+class ComplaintForm(forms.Form):
+    household_code = forms.CharField(label=_("Household code"), max_length=30)
+    received_on = date_field(_("Received on"))
+    complainant = forms.CharField(label=_("Complainant"), max_length=150)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("Result of the re-check"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the re-check found and what changed in the survey."),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=50, help_text=_("For example 123/QĐ-UBND."))
+    decision_date = date_field(_("Decision date"))
+
+
+class RequestForm(forms.Form):
+    household_code = forms.CharField(label=_("Household code"), max_length=30)
+    form = forms.ChoiceField(label=_("Form"), choices=ReviewRequest.Form.choices)
+    received_on = date_field(_("Received on"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=ReviewRequest.Channel.choices)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)

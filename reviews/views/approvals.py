@@ -1,0 +1,104 @@
+"""The approving unit's pages (district officer, or the city officer where wards report to the city)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from households import access
+from households.models import Assignment
+from reviews import selectors_manage as selectors
+from reviews import services, workflow
+from reviews.forms_manage import ReasonForm
+from reviews.models import WardList
+from reviews.views.common import flash_errors
+
+Role = Assignment.Role
+APPROVERS = (Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+
+
+@require_GET
+@access.role_required(*APPROVERS)
+def approvals(request):
+    lists = selectors.approvals_for(request.user)
+    scope = access.scope_of(request.user)
+    return render(
+        request,
+        "reviews/manage/approvals.html",
+        {
+            "waiting": [wl for wl in lists if wl.status == WardList.Status.SUBMITTED],
+            "others": [wl for wl in lists if wl.status != WardList.Status.SUBMITTED],
+            "unit": scope.unit,
+        },
+    )
+
+
+def _review_url(ward_list: WardList) -> str:
+    return reverse("reviews:ward_review", args=[ward_list.round_id, ward_list.ward.code])
+
+
+@require_GET
+@access.role_required(*APPROVERS)
+def ward_review(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    can = {a.name for a in workflow.allowed_actions(ward_list, request.user)}
+    return render(
+        request,
+        "reviews/manage/ward_review.html",
+        {
+            "ward_list": ward_list,
+            "round": ward_list.round,
+            "cases": selectors.ward_cases(ward_list),
+            "timeline": selectors.ward_timeline(ward_list),
+            "can": can,
+            "return_form": ReasonForm(prefix="return"),
+            "reopen_form": ReasonForm(prefix="reopen"),
+        },
+    )
+
+
+def _act(request, round_id, ward_code, service, success, prefix=None):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    kwargs = {}
+    if prefix is not None:
+        form = ReasonForm(request.POST, prefix=prefix)
+        # An empty reason reaches the service, whose message ("Give a reason.") the user sees.
+        kwargs["reason"] = form.data.get(form.add_prefix("reason"), "")
+    try:
+        service(ward_list=ward_list, user=request.user, **kwargs)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, success % {"ward": ward_list.ward.name})
+    return redirect(_review_url(ward_list))
+
+
+@require_POST
+@access.role_required(*APPROVERS)
+def ward_approve(request, round_id, ward_code):
+    return _act(request, round_id, ward_code, services.ward_approve, _("Approved the list of %(ward)s."))
+
+
+@require_POST
+@access.role_required(*APPROVERS)
+def ward_return(request, round_id, ward_code):
+    return _act(
+        request, round_id, ward_code, services.ward_return, _("Returned the list of %(ward)s with remarks."), prefix="return"
+    )
+
+
+@require_POST
+@access.role_required(*APPROVERS)
+def ward_reopen(request, round_id, ward_code):
+    return _act(
+        request,
+        round_id,
+        ward_code,
+        services.ward_reopen,
+        _("Reopened the list of %(ward)s; its official statuses are revoked."),
+        prefix="reopen",
+    )

@@ -1,0 +1,304 @@
+"""Ward officer's pages of a round: village progress, meetings, posting, complaints, opinion, decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from households import access
+from households.models import Assignment
+from reviews import selectors_manage as selectors
+from reviews import services, workflow
+from reviews.calendar import period_end
+from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
+from reviews.models import Case, Complaint, ReviewRound, VillageList, WardList
+from reviews.views.common import attach_errors, flash_errors, refusal, render_form
+
+Role = Assignment.Role
+# Who may read a ward's page: its officer and the levels above (read-only for them).
+READERS = (Role.WARD_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+
+
+def _ward_url(ward_list: WardList) -> str:
+    return reverse("reviews:ward_detail", args=[ward_list.round_id, ward_list.ward.code])
+
+
+@require_GET
+@access.role_required(Role.WARD_OFFICER)
+def my_ward(request):
+    """The ward officer's page in the latest open round (or the round list when none is open)."""
+    scope = access.scope_of(request.user)
+    round_ = ReviewRound.objects.filter(status=ReviewRound.Status.OPEN).order_by("-year", "kind").first()
+    if round_ is None or scope.unit is None:
+        messages.info(request, _("No review round is open."))
+        return redirect("reviews:round_list")
+    return redirect("reviews:ward_detail", round_id=round_.pk, ward_code=scope.unit.code)
+
+
+@require_GET
+@access.role_required(*READERS)
+def ward_detail(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    user = request.user
+    today = timezone.localdate()
+    can = {a.name for a in workflow.allowed_actions(ward_list, user)}
+    posting_days = ward_list.round.posting_working_days
+    return render(
+        request,
+        "reviews/manage/ward_detail.html",
+        {
+            "ward_list": ward_list,
+            "round": ward_list.round,
+            "villages": selectors.village_progress(ward_list, user),
+            "complaints": selectors.ward_complaints(ward_list, today),
+            "timeline": selectors.ward_timeline(ward_list),
+            "can": can,
+            "post_form": PostForm(initial={"starts_on": today}),
+            "posting_preview": period_end(today, posting_days),
+            "posting_running": ward_list.posting_ends_on is not None and today <= ward_list.posting_ends_on,
+            "decision_form": DecisionForm(initial={"decision_date": today}),
+            "is_ward_officer": access.scope_of(user).role == Role.WARD_OFFICER,
+        },
+    )
+
+
+def _village_list_or_404(request, round_id, ward_code, village_code) -> tuple[WardList, VillageList]:
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    village_list = get_object_or_404(
+        VillageList.objects.select_related("round", "village"),
+        round_id=round_id,
+        village__code=village_code,
+        village__parent_id=ward_list.ward_id,
+    )
+    return ward_list, village_list
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.WARD_OFFICER)
+def meeting_record(request, round_id, ward_code, village_code):
+    ward_list, village_list = _village_list_or_404(request, round_id, ward_code, village_code)
+    form = MeetingForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ()), initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            meeting = services.meeting_record(
+                village_list=village_list,
+                user=request.user,
+                held_on=d["held_on"],
+                attendees=d["attendees"],
+                votes_for=d["votes_for"],
+                votes_against=d["votes_against"],
+                minutes=d["minutes"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            if meeting.passed:
+                messages.success(
+                    request,
+                    _("The meeting passed the list of %(village)s (%(for)d of %(n)d attendees agreed).")
+                    % {"village": village_list.village.name, "for": meeting.votes_for, "n": meeting.attendees},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("Under 50 %% of attendees agreed (%(for)d of %(n)d): the list of %(village)s goes back for re-survey.")
+                    % {"village": village_list.village.name, "for": meeting.votes_for, "n": meeting.attendees},
+                )
+            return redirect(_ward_url(ward_list))
+    return render_form(
+        request,
+        title=_("Village meeting of %(village)s") % {"village": village_list.village.name},
+        intro=_(
+            "The list passes when at least half of the attendees agree (Decision 24/2021/QĐ-TTg); otherwise it goes "
+            "back to the village head for re-survey and a new meeting."
+        ),
+        form=form,
+        cancel_url=_ward_url(ward_list),
+        submit_label=_("Record the meeting"),
+        extra={"multipart": True, "blocked": refusal("meeting_record", village_list, request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.WARD_OFFICER)
+def village_return(request, round_id, ward_code, village_code):
+    ward_list, village_list = _village_list_or_404(request, round_id, ward_code, village_code)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_return(village_list=village_list, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Returned the list of %(village)s for re-survey.") % {"village": village_list.village.name}
+            )
+            return redirect(_ward_url(ward_list))
+    return render_form(
+        request,
+        title=_("Return the list of %(village)s for re-survey") % {"village": village_list.village.name},
+        intro=_("The village head sees these remarks and can edit the surveys again."),
+        form=form,
+        cancel_url=_ward_url(ward_list),
+        submit_label=_("Return the list"),
+        extra={"blocked": refusal("village_return", village_list, request.user)},
+    )
+
+
+@require_POST
+@access.role_required(Role.WARD_OFFICER)
+def ward_post(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    form = PostForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date the posting starts."))
+        return redirect(_ward_url(ward_list))
+    try:
+        services.ward_post(ward_list=ward_list, user=request.user, starts_on=form.cleaned_data["starts_on"])
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        ward_list.refresh_from_db()
+        messages.success(
+            request,
+            _("The list is publicly posted from %(start)s to %(end)s.")
+            % {"start": ward_list.posting_starts_on.strftime("%d/%m/%Y"), "end": ward_list.posting_ends_on.strftime("%d/%m/%Y")},
+        )
+    return redirect(_ward_url(ward_list))
+
+
+@require_POST
+@access.role_required(Role.WARD_OFFICER)
+def ward_submit(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    try:
+        services.ward_submit(ward_list=ward_list, user=request.user)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("Sent the ward list to %(unit)s for its opinion.") % {"unit": ward_list.approver.name})
+    return redirect(_ward_url(ward_list))
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.WARD_OFFICER)
+def ward_decide(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    form = DecisionForm(request.POST if request.method == "POST" else None, initial={"decision_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ward_decide(ward_list=ward_list, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Recorded decision %(number)s; the results are now official.")
+                % {"number": form.cleaned_data["decision_number"]},
+            )
+            return redirect(_ward_url(ward_list))
+    return render_form(
+        request,
+        title=_("Chairman's decision for %(ward)s") % {"ward": ward_list.ward.name},
+        intro=_("The decision of the Chairman of the ward People's Committee makes each household's result official."),
+        form=form,
+        cancel_url=_ward_url(ward_list),
+        submit_label=_("Record the decision"),
+        extra={"blocked": refusal("ward_decide", ward_list, request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.WARD_OFFICER)
+def complaint_record(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    form = ComplaintForm(request.POST if request.method == "POST" else None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        case = (
+            Case.objects.select_related("round", "village", "household")
+            .filter(round_id=ward_list.round_id, village__parent_id=ward_list.ward_id, household__code=d.pop("household_code"))
+            .first()
+        )
+        if case is None:
+            form.add_error("household_code", _("No household with this code is in this round in the ward."))
+        else:
+            try:
+                services.complaint_record(case=case, user=request.user, **d)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded the complaint; the survey of household %(code)s is reopened for a re-check.")
+                    % {"code": case.household.code},
+                )
+                return redirect(_ward_url(ward_list))
+    return render_form(
+        request,
+        title=_("Record a complaint"),
+        intro=_("A complaint against a household reopens its survey for a re-check (phúc tra) within %(days)d working days.")
+        % {"days": ward_list.round.recheck_working_days},
+        form=form,
+        cancel_url=_ward_url(ward_list),
+        submit_label=_("Record the complaint"),
+        extra={
+            "blocked": ""
+            if ward_list.status == WardList.Status.POSTED
+            else _("Complaints are recorded while the list is publicly posted.")
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.WARD_OFFICER)
+def complaint_resolve(request, round_id, ward_code, complaint_id):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("case__round", "case__village", "case__household"),
+        pk=complaint_id,
+        case__round_id=ward_list.round_id,
+        case__village__parent_id=ward_list.ward_id,
+    )
+    form = ResolveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_resolve(complaint=complaint, user=request.user, resolution=form.cleaned_data["resolution"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded the result of the re-check."))
+            return redirect(_ward_url(ward_list))
+    return render_form(
+        request,
+        title=_("Re-check of household %(code)s") % {"code": complaint.case.household.code},
+        intro=_("Complaint by %(who)s received on %(day)s: %(content)s")
+        % {"who": complaint.complainant, "day": complaint.received_on.strftime("%d/%m/%Y"), "content": complaint.content},
+        form=form,
+        cancel_url=_ward_url(ward_list),
+        submit_label=_("Record the result"),
+    )
+
+
+@require_GET
+@access.role_required(*READERS)
+def decision_list(request, round_id, ward_code):
+    ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
+    return render(
+        request,
+        "reviews/manage/decision_list.html",
+        {
+            "ward_list": ward_list,
+            "round": ward_list.round,
+            "sections": selectors.decision_sections(ward_list),
+            "is_draft": ward_list.status != WardList.Status.DECIDED,
+        },
+    )
