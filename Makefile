@@ -8,7 +8,7 @@ STRUCTURE ?= 2023
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install assets messages migrate-check lint bench clean
+.PHONY: demo test e2e install assets messages migrate-check lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: install
 # The whole test suite (DATABASE_URL picks the database; SQLite when unset).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Real-browser journeys (Debian's chromium: apt-get install chromium); screenshots in tests/e2e/screenshots/.
+e2e: install
+	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 migrate-check: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
