@@ -150,7 +150,7 @@ def household_list_view(request):
 def household_export_view(request):
     households = _filtered(request)
     rows = household_rows(households.qs, reveal_ids=may_reveal_id_numbers(request.user))
-    handle = write_xlsx(_("Households"), household_header(), rows)
+    handle = write_xlsx(_("Household list"), household_header(), rows)
     return FileResponse(
         handle,
         as_attachment=True,
