@@ -267,3 +267,23 @@ def test_a_member_cannot_be_moved_into_a_household_outside_the_area(client_for, 
         client.post(reverse("households:member_move", args=["HH-1", child.pk]), {"to_code": "HH-R", "relationship": "other"})
     child.refresh_from_db()
     assert child.left_on is None
+
+
+def test_the_head_can_be_handed_over_in_the_edit_form(client_for, personas, territory):
+    household = make_household(territory["village"], "HH-1", members=2)
+    head, child = household.members.order_by("id")
+    data = edit_post(household, 1)
+    data["members-0-relationship"] = "parent"
+    data["members-1-relationship"] = "head"
+    response = client_for(personas["village_head"]).post(reverse("households:edit", args=["HH-1"]), data)
+    assert response.status_code == 302, response.context["formset"].errors
+    assert household.members.get(relationship="head") == child
+
+
+def test_a_second_head_in_the_edit_form_is_refused(client_for, personas, territory):
+    household = make_household(territory["village"], "HH-1", members=2)
+    data = edit_post(household, 1)
+    data["members-1-relationship"] = "head"
+    response = client_for(personas["village_head"]).post(reverse("households:edit", args=["HH-1"]), data)
+    assert response.status_code == 200
+    assert household.members.filter(relationship="head").count() == 1
