@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import importing, selectors
@@ -312,6 +313,7 @@ def member_move_view(request, code, member_id):
     return redirect("households:detail", code=household.code)
 
 
+@never_cache  # the page carries a full ID number: keep it out of every cache
 @require_POST
 @login_required
 def id_number_reveal_view(request, code, member_id):

@@ -184,6 +184,7 @@ def test_a_village_head_reveals_an_id_number_and_the_reveal_is_logged(client_for
     client = client_for(personas["village_head"])
     response = client.post(reverse("households:reveal_id", args=["HH-1", member.pk]), {"reason": "giấy xác nhận"})
     assert "048080001234" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     log = IdNumberReveal.objects.get()
     assert (log.user, log.member, log.reason) == (personas["village_head"], member, "giấy xác nhận")
 
@@ -287,3 +288,12 @@ def test_a_second_head_in_the_edit_form_is_refused(client_for, personas, territo
     response = client_for(personas["village_head"]).post(reverse("households:edit", args=["HH-1"]), data)
     assert response.status_code == 200
     assert household.members.filter(relationship="head").count() == 1
+
+
+def test_the_admin_shows_the_reveal_log_read_only(client_for, personas, with_id):
+    _household, member = with_id
+    IdNumberReveal.objects.create(user=personas["ward_officer"], member=member, reason="kiểm tra")
+    client = client_for(personas["admin"])
+    page = client.get(reverse("admin:households_idnumberreveal_changelist"))
+    assert page.status_code == 200 and "kiểm tra" in page.content.decode()
+    assert client.get(reverse("admin:households_idnumberreveal_add")).status_code == 403
