@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from households.access import scope_of
 from households.importing import households_import
@@ -31,9 +32,21 @@ class Command(BaseCommand):
             result = households_import(file=file, unit=target, user=importer)
             if not result.ok:
                 for error in result.errors:
-                    self.stderr.write(f"dòng {error.row}, {error.column or '-'}: {error.message}")
-                raise CommandError(f"{len(result.errors)} lỗi; không ghi dòng nào.")
-        self.stdout.write(
-            f"{result.rows} dòng: {result.households_created} hộ mới, {result.households_updated} hộ cập nhật, "
-            f"{result.members_created} thành viên mới, {result.members_updated} thành viên cập nhật."
-        )
+                    self.stderr.write(
+                        _("row %(row)s, %(column)s: %(message)s")
+                        % {"row": error.row, "column": error.column or "-", "message": error.message}
+                    )
+                raise CommandError(_("%(n)s errors; nothing was written.") % {"n": len(result.errors)})
+            self.stdout.write(
+                _(
+                    "Imported %(rows)s rows: %(hc)s new households, %(hu)s households updated, "
+                    "%(mc)s new members, %(mu)s members updated."
+                )
+                % {
+                    "rows": result.rows,
+                    "hc": result.households_created,
+                    "hu": result.households_updated,
+                    "mc": result.members_created,
+                    "mu": result.members_updated,
+                }
+            )
