@@ -111,6 +111,21 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+# Roles, as stored in Assignment.role (strings here: models import this module).
+EDITOR_ROLES = ("village_head", "ward_officer")
+ALL_ROLES = ("village_head", "ward_officer", "district_officer", "city_officer")
+
+
+def may_edit_households(user) -> bool:
+    """Village heads edit their village's households, ward officers their ward's; higher levels only read."""
+    return has_role(user, *EDITOR_ROLES)
+
+
+def may_reveal_id_numbers(user) -> bool:
+    """Who may see a full citizen ID number (each reveal is logged): the people who register members."""
+    return has_role(user, *EDITOR_ROLES)
+
+
 def approving_unit(ward: AdminUnit, units: Iterable[AdminUnit] | None = None) -> AdminUnit:
     """The nearest ancestor that gives the opinion on a ward's list: a district if there is one, else the city.
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from households.models import AdminUnit, Assignment, Household, Member
+from households.models import AdminUnit, Assignment, Household, IdNumberReveal, Member
 
 
 @admin.register(AdminUnit)
@@ -35,3 +35,23 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ("full_name", "household__code")
     raw_id_fields = ("household",)
     list_select_related = ("household",)
+
+
+@admin.register(IdNumberReveal)
+class IdNumberRevealAdmin(admin.ModelAdmin):
+    """The log of who saw a full citizen ID number: read-only, nobody edits or deletes it."""
+
+    list_display = ("revealed_at", "user", "member", "reason")
+    list_filter = ("revealed_at",)
+    search_fields = ("user__username", "member__full_name", "member__household__code")
+    list_select_related = ("user", "member")
+    date_hierarchy = "revealed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

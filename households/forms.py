@@ -1,6 +1,89 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households import citizen_ids
+from households.ethnicities import ETHNICITY_CHOICES
+from households.models import Household, Member
+from households.services import MEMBER_FIELDS
+
 
 class VillageForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, help_text=_("For example “Tổ dân phố 12” or “Thôn Phú Túc”."))
+
+
+class HouseholdForm(forms.ModelForm):
+    """Shape only; the services check meaning. ``version`` is the version the page was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Household
+        fields = ["code", "village", "address", "phone", "in_agriculture", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        if self.instance.pk:
+            del self.fields["code"]  # the code identifies the household in imports and reports
+            self.fields["version"].initial = self.instance.version
+
+
+class MemberForm(forms.ModelForm):
+    ethnicity = forms.TypedChoiceField(label=_("Ethnicity"), choices=ETHNICITY_CHOICES, initial="01")
+
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+            "id_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def clean_id_number(self):
+        return citizen_ids.normalize(self.cleaned_data.get("id_number", ""))
+
+
+def member_formset(*, data=None, household=None, extra=1):
+    formset_class = forms.inlineformset_factory(Household, Member, form=MemberForm, extra=extra, min_num=0, can_delete=False)
+    instance = household or Household()
+    queryset = household.members.active() if household else Member.objects.none()
+    return formset_class(data, instance=instance, queryset=queryset, prefix="members")
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"))
+    reason = forms.ChoiceField(label=_("Reason"), choices=Member.LeftReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class SplitForm(forms.Form):
+    code = forms.CharField(label=_("Code of the new household"), max_length=30)
+    address = forms.CharField(label=_("Address of the new household"), max_length=255, required=False)
+    members = forms.ModelMultipleChoiceField(label=_("Members who move"), queryset=Member.objects.none())
+    new_head = forms.ModelChoiceField(label=_("Head of the new household"), queryset=Member.objects.none())
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = household.members.active()
+        self.fields["members"].queryset = active
+        self.fields["new_head"].queryset = active
+
+
+class MoveForm(forms.Form):
+    to_code = forms.CharField(label=_("Code of the household the member joins"), max_length=30)
+    relationship = forms.ChoiceField(label=_("Relationship to that household's head"), choices=Member.Relationship.choices)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why you need the full number"), max_length=255, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel file ending in .xlsx."))
+        return upload

@@ -5,12 +5,13 @@ Area scoping is not decided here: the QuerySet methods ``visible_to(user)`` dele
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from households import access
+from households import access, citizen_ids
 
 
 class AdminUnitQuerySet(models.QuerySet):
@@ -260,6 +261,25 @@ class Member(models.Model):
     def is_active(self) -> bool:
         return self.left_on is None
 
+    @property
+    def masked_id_number(self) -> str:
+        return citizen_ids.mask(self.id_number)
+
+    def clean(self) -> None:
+        """The ID number must agree with the member's sex and birth date; the ethnicity must be a GSO code."""
+        from households.validation import ethnicity_codes, id_number_messages
+
+        errors: dict[str, list] = {}
+        self.id_number = citizen_ids.normalize(self.id_number)
+        if self.id_number:
+            messages = id_number_messages(self.id_number, sex=self.sex or None, birth_date=self.date_of_birth)
+            if messages:
+                errors["id_number"] = [ValidationError(m, code="id_number") for m in messages]
+        if self.ethnicity and self.ethnicity not in ethnicity_codes():
+            errors["ethnicity"] = [ValidationError(_("Choose an ethnic group from the official list."), code="ethnicity")]
+        if errors:
+            raise ValidationError(errors)
+
 
 class Assignment(models.Model):
     """A user's role in one administrative unit. Administrators are Django superusers instead."""
@@ -294,9 +314,26 @@ class Assignment(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.unit_id and self.unit.level not in self.ROLE_LEVELS[self.role]:
             raise ValidationError(
                 {"unit": _("A %(role)s must be assigned to a unit of the right level.") % {"role": self.get_role_display()}}
             )
+
+
+class IdNumberReveal(models.Model):
+    """One time a user saw a member's full citizen ID number (the log the admin shows)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="id_number_reveals"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="id_number_reveals")
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ID number reveal")
+        verbose_name_plural = _("ID number reveals")
+        ordering = ["-revealed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.member} – {self.revealed_at:%d/%m/%Y %H:%M}"

@@ -1,11 +1,18 @@
-"""Reads of the territory, already scoped to the user."""
+"""Reads of the territory and the registry, already scoped to the user."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Value
-from django.db.models.functions import StrIndex, Substr
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from households.models import AdminUnit, Household
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import StrIndex, Substr
+from django.utils.translation import gettext as _
+
+from households import citizen_ids
+from households.models import AdminUnit, Household, Member
 
 
 def child_code(unit: AdminUnit, path_field: str):
@@ -37,3 +44,166 @@ def children_with_counts(unit: AdminUnit) -> list[AdminUnit]:
     for child in children:
         child.household_count = counts.get(child.code, 0)
     return children
+
+
+# --- Households and members ---------------------------------------------------------------------
+
+
+def household_list(user) -> QuerySet[Household]:
+    """Households the user may see, with the head's name, the head's ID number and the number of
+    active members computed in the database: one query for any page size."""
+    head = Member.objects.filter(household=OuterRef("pk"), relationship=Member.Relationship.HEAD, left_on__isnull=True)
+    return (
+        Household.objects.visible_to(user)
+        .select_related("village")
+        .annotate(
+            head_name=Subquery(head.values("full_name")[:1]),
+            head_id_number=Subquery(head.values("id_number")[:1]),
+            head_date_of_birth=Subquery(head.values("date_of_birth")[:1]),
+            member_count=Count("members", filter=Q(members__left_on__isnull=True)),
+        )
+        .order_by("code")
+    )
+
+
+def households_matching(queryset: QuerySet[Household], text: str) -> QuerySet[Household]:
+    """Search by household code, a member's name or a member's ID number (spaces ignored)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    digits = citizen_ids.normalize(text)
+    members = Member.objects.filter(Q(full_name__icontains=text) | (Q(id_number=digits) if digits.isdigit() else Q(pk__in=[])))
+    return queryset.filter(Q(code__icontains=text) | Q(pk__in=members.values("household_id")))
+
+
+def duplicate_members(user, members: Iterable[Member]) -> dict[int, list[Member]]:
+    """For each of ``members``, the other ACTIVE members anywhere in the city with the same ID number
+    that ``user`` may see (one query). The caller shows them next to the member."""
+    by_number: dict[str, list[Member]] = defaultdict(list)
+    for member in members:
+        if member.id_number and member.left_on is None:
+            by_number[member.id_number].append(member)
+    if not by_number:
+        return {}
+    others = (
+        Member.objects.visible_to(user)
+        .active()
+        .filter(id_number__in=list(by_number))
+        .select_related("household")
+        .order_by("household__code", "id")
+    )
+    result: dict[int, list[Member]] = defaultdict(list)
+    for other in others:
+        for member in by_number[other.id_number]:
+            if other.pk != member.pk:
+                result[member.pk].append(other)
+    return dict(result)
+
+
+@dataclass
+class DuplicateGroup:
+    id_number: str
+    members: list[Member]  # the ones the viewer may see
+    hidden: int  # holders outside the viewer's area
+
+
+def duplicate_groups(user, unit: AdminUnit) -> list[DuplicateGroup]:
+    """ID numbers held by two or more active members in the city where at least one holder lives
+    under ``unit``; three queries whatever the number of groups."""
+    local_numbers = Member.objects.active().filter(household__village__path__startswith=unit.path).exclude(id_number="")
+    counts = dict(
+        Member.objects.active()
+        .filter(id_number__in=local_numbers.values("id_number"))
+        .values("id_number")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("id_number", "n")
+    )
+    if not counts:
+        return []
+    visible = (
+        Member.objects.visible_to(user)
+        .active()
+        .filter(id_number__in=list(counts))
+        .select_related("household__village")
+        .order_by("id_number", "household__code")
+    )
+    groups: dict[str, DuplicateGroup] = {}
+    for member in visible:
+        group = groups.setdefault(member.id_number, DuplicateGroup(member.id_number, [], counts[member.id_number]))
+        group.members.append(member)
+        group.hidden -= 1
+    return list(groups.values())
+
+
+# --- Change history -------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: str
+    what: str  # "household" or the member's name
+    kind: str  # "+", "~", "-"
+    fields: list[tuple[str, str, str]]  # (verbose name, old, new)
+
+
+def _display(model, name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    field = model._meta.get_field(name)
+    if name == "id_number":
+        return citizen_ids.mask(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _diff(model, records, tracked: list[str], label) -> list[Change]:
+    changes = []
+    previous = None
+    for record in records:  # oldest first
+        fields = []
+        for name in tracked:
+            old = getattr(previous, name) if previous is not None else None
+            new = getattr(record, name)
+            if previous is None and new in (None, ""):
+                continue
+            if old != new:
+                verbose = str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+                display_name = name.removesuffix("_id")
+                fields.append((verbose, _display(model, display_name, old), _display(model, display_name, new)))
+        if fields or record.history_type != "~":
+            user = record.history_user
+            changes.append(
+                Change(record.history_date, user.get_username() if user else "", label(record), record.history_type, fields)
+            )
+        previous = record
+    return changes
+
+
+def household_history(household: Household, limit: int = 100) -> list[Change]:
+    """Who changed what and when, for the household and its members (two queries)."""
+    household_fields = ["village_id", "address", "phone", "in_agriculture", "notes", "status", "left_on", "code"]
+    member_fields = [f.attname for f in Member._meta.concrete_fields if f.attname not in ("id", "version")]
+    h_records = list(household.history.select_related("history_user", "village").order_by("history_date", "history_id"))
+    for record in h_records:
+        record.village_id = record.village.name if record.village_id else None  # show the name, not the id
+    changes = _diff(Household, h_records, household_fields, lambda r: str(_("Household")))
+    m_records = (
+        Member.history.filter(household_id=household.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    by_member: dict[int, list] = defaultdict(list)
+    for record in m_records:
+        by_member[record.id].append(record)
+    member_fields = [f for f in member_fields if f != "household_id"]
+    for records in by_member.values():
+        changes += _diff(Member, records, member_fields, lambda r: r.full_name)
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

@@ -7,4 +7,17 @@ app_name = "households"
 urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/villages/new/", views.village_create_view, name="village_create"),
+    path("households/", views.household_list_view, name="list"),
+    path("households/export.xlsx", views.household_export_view, name="export"),
+    path("households/new/", views.household_create_view, name="create"),
+    path("households/data-quality/", views.data_quality_view, name="data_quality"),
+    path("households/import/", views.import_view, name="import"),
+    path("households/import/template.xlsx", views.import_template_view, name="import_template"),
+    path("households/import/errors/<slug:token>.xlsx", views.import_errors_view, name="import_errors"),
+    path("households/<str:code>/", views.household_detail_view, name="detail"),
+    path("households/<str:code>/edit/", views.household_edit_view, name="edit"),
+    path("households/<str:code>/split/", views.household_split_view, name="split"),
+    path("households/<str:code>/members/<int:member_id>/leave/", views.member_leave_view, name="member_leave"),
+    path("households/<str:code>/members/<int:member_id>/move/", views.member_move_view, name="member_move"),
+    path("households/<str:code>/members/<int:member_id>/reveal/", views.id_number_reveal_view, name="reveal_id"),
 ]

@@ -1,14 +1,44 @@
+import uuid
+import zipfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from households.access import get_visible_or_404, has_role, role_required, scope_of
-from households.forms import VillageForm
-from households.models import AdminUnit, Assignment
+from households import importing, selectors
+from households.access import (
+    ALL_ROLES,
+    EDITOR_ROLES,
+    get_visible_or_404,
+    has_role,
+    may_edit_households,
+    may_reveal_id_numbers,
+    role_required,
+    scope_of,
+)
+from households.exporting import household_header, household_rows, write_xlsx
+from households.filters import HouseholdFilter
+from households.forms import HouseholdForm, ImportForm, LeaveForm, MoveForm, RevealForm, SplitForm, VillageForm, member_formset
+from households.models import AdminUnit, Assignment, Household, Member
 from households.selectors import children_with_counts
+from households.services import (
+    MEMBER_FIELDS,
+    household_create,
+    household_split,
+    household_update,
+    id_number_reveal,
+    member_leave,
+    member_move,
+)
 from households.territory import village_create
 
 
@@ -53,3 +83,316 @@ def village_create_view(request, code):
             messages.success(request, _("Added %(name)s.") % {"name": village.name})
             return redirect("households:unit_detail", code=ward.code)
     return render(request, "households/village_form.html", {"ward": ward, "form": form})
+
+
+# --- Household registry ---------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form: known fields get theirs, the rest goes on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _editable_household(request, code: str) -> Household:
+    """404 outside the user's area first, then 403 for a role that only reads."""
+    household = get_visible_or_404(Household.objects.select_related("village"), request.user, code=code)
+    if not may_edit_households(request.user):
+        raise PermissionDenied
+    return household
+
+
+def _villages_for(user):
+    return AdminUnit.objects.visible_to(user).villages().current().order_by("name")
+
+
+def _member_data(formset) -> list[dict]:
+    data = []
+    for form in formset.forms:
+        if form.instance.pk or form.has_changed():
+            item = {name: form.cleaned_data[name] for name in MEMBER_FIELDS if name in form.cleaned_data}
+            item["id"] = form.instance.pk
+            data.append(item)
+    return data
+
+
+def _filtered(request) -> HouseholdFilter:
+    return HouseholdFilter(request.GET or None, queryset=selectors.household_list(request.user), request=request)
+
+
+@require_GET
+@role_required(*ALL_ROLES)
+def household_list_view(request):
+    # Queries: session, user, assignment (scope), village choices, count, one page of rows.
+    households = _filtered(request)
+    page = Paginator(households.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "filter": households,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": may_edit_households(request.user),
+            "can_import": has_role(request.user, Assignment.Role.WARD_OFFICER),
+        },
+    )
+
+
+@require_GET
+@role_required(*ALL_ROLES)
+def household_export_view(request):
+    households = _filtered(request)
+    rows = household_rows(households.qs, reveal_ids=may_reveal_id_numbers(request.user))
+    handle = write_xlsx(_("Household list"), household_header(), rows)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _render_detail(request, household: Household, *, revealed: dict | None = None, status: int = 200):
+    members = list(household.members.all())
+    members.sort(key=lambda m: (m.left_on is not None, m.relationship != Member.Relationship.HEAD, m.pk))
+    can_edit = may_edit_households(request.user)
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "duplicates": selectors.duplicate_members(request.user, members),
+            "history": selectors.household_history(household),
+            "can_edit": can_edit,
+            "can_reveal": may_reveal_id_numbers(request.user),
+            "revealed": revealed or {},
+            "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}) if can_edit else None,
+            "split_form": SplitForm(household=household) if can_edit else None,
+            "move_form": MoveForm() if can_edit else None,
+            "reveal_form": RevealForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def household_detail_view(request, code):
+    household = get_visible_or_404(Household.objects.select_related("village"), request.user, code=code)
+    return _render_detail(request, household)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def household_create_view(request):
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, villages=_villages_for(request.user))
+    formset = member_formset(data=data, extra=4)
+    if data is not None and form.is_valid() and formset.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            household = household_create(members=_member_data(formset), **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved household %(code)s.") % {"code": household.code})
+            return redirect("households:detail", code=household.code)
+    return render(request, "households/household_form.html", {"form": form, "formset": formset, "household": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def household_edit_view(request, code):
+    household = _editable_household(request, code)
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, instance=household, villages=_villages_for(request.user))
+    formset = member_formset(data=data, household=household, extra=1)
+    if data is not None and form.is_valid() and formset.is_valid():
+        read_version = form.cleaned_data.get("version") or 0
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            household_update(household=household, read_version=read_version, data=fields, members=_member_data(formset))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved household %(code)s.") % {"code": household.code})
+            return redirect("households:detail", code=household.code)
+    return render(request, "households/household_form.html", {"form": form, "formset": formset, "household": household})
+
+
+def _report(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@require_POST
+@login_required
+def member_leave_view(request, code, member_id):
+    household = _editable_household(request, code)
+    member = get_object_or_404(household.members.select_related("household"), pk=member_id)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            member_leave(
+                member=member,
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("%(name)s has left the household.") % {"name": member.full_name})
+    else:
+        _form_errors(request, form)
+    return redirect("households:detail", code=household.code)
+
+
+@require_POST
+@login_required
+def household_split_view(request, code):
+    household = _editable_household(request, code)
+    form = SplitForm(request.POST, household=household)
+    if form.is_valid():
+        try:
+            new = household_split(
+                household=household,
+                members=list(form.cleaned_data["members"]),
+                new_head=form.cleaned_data["new_head"],
+                code=form.cleaned_data["code"],
+                address=form.cleaned_data["address"],
+            )
+        except ValidationError as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("Created household %(code)s.") % {"code": new.code})
+            return redirect("households:detail", code=new.code)
+    else:
+        _form_errors(request, form)
+    return redirect("households:detail", code=household.code)
+
+
+@require_POST
+@login_required
+def member_move_view(request, code, member_id):
+    household = _editable_household(request, code)
+    member = get_object_or_404(household.members.select_related("household"), pk=member_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        # The target is looked up through the user's area too: one may only move people within it.
+        target = Household.objects.visible_to(request.user).filter(code=form.cleaned_data["to_code"]).first()
+        if target is None:
+            messages.error(request, _("There is no household with that code in your area."))
+        else:
+            try:
+                member_move(member=member, to=target, relationship=form.cleaned_data["relationship"])
+            except ValidationError as exc:
+                _report(request, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s moved to household %(code)s.") % {"name": member.full_name, "code": target.code}
+                )
+    else:
+        _form_errors(request, form)
+    return redirect("households:detail", code=household.code)
+
+
+@never_cache  # the page carries a full ID number: keep it out of every cache
+@require_POST
+@login_required
+def id_number_reveal_view(request, code, member_id):
+    household = get_visible_or_404(Household.objects.select_related("village"), request.user, code=code)
+    if not may_reveal_id_numbers(request.user):
+        raise PermissionDenied
+    member = get_object_or_404(household.members.exclude(id_number=""), pk=member_id)
+    form = RevealForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    number = id_number_reveal(user=request.user, member=member, reason=reason)
+    # Rendered, not redirected: the full number never sits in a URL or the browser history.
+    return _render_detail(request, household, revealed={member.pk: number})
+
+
+@require_GET
+@role_required(Assignment.Role.WARD_OFFICER)
+def data_quality_view(request):
+    scope = scope_of(request.user)
+    unit = scope.unit or AdminUnit.objects.filter(level=AdminUnit.Level.CITY).current().first()
+    groups = selectors.duplicate_groups(request.user, unit) if unit else []
+    return render(request, "households/data_quality.html", {"unit": unit, "groups": groups})
+
+
+# --- Excel import (ward officers; administrators use `manage.py import_households`) ----------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _importing_ward(request) -> AdminUnit:
+    scope = scope_of(request.user)
+    if scope.unit is None or scope.role != Assignment.Role.WARD_OFFICER:
+        raise PermissionDenied
+    return scope.unit
+
+
+@require_GET
+@role_required(Assignment.Role.WARD_OFFICER)
+def import_template_view(request):
+    content = importing.template_workbook(_importing_ward(request))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-gia-dinh.xlsx"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Assignment.Role.WARD_OFFICER)
+def import_view(request):
+    ward = _importing_ward(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importing.households_import(file=upload, unit=ward, user=request.user)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            form.add_error("file", _("This file cannot be read as an Excel workbook."))
+        else:
+            token = ""
+            if not result.ok:
+                upload.seek(0)
+                token = uuid.uuid4().hex
+                default_storage.save(
+                    _error_file(request.user, token), ContentFile(importing.error_workbook(upload, result.errors))
+                )
+            return render(request, "households/import_result.html", {"ward": ward, "result": result, "token": token})
+    return render(request, "households/import_form.html", {"ward": ward, "form": form})
+
+
+def _error_file(user, token: str) -> str:
+    # One folder per user: a token only opens the file its own importer produced.
+    return f"import-errors/{user.pk}/{token}.xlsx"
+
+
+@require_GET
+@role_required(Assignment.Role.WARD_OFFICER)
+def import_errors_view(request, token):
+    _importing_ward(request)
+    name = _error_file(request.user, token)
+    if not default_storage.exists(name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(name, "rb"), as_attachment=True, filename="loi-nhap-ho-gia-dinh.xlsx", content_type=XLSX
+    )

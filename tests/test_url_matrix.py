@@ -78,6 +78,25 @@ CITY_ONLY = expect(403, anonymous=302, city_officer=200, admin=200)
 # Read access to a village's review data: the village itself and every level above it.
 VILLAGE_READ = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
 VILLAGE_WORK = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=403, city_officer=403, admin=200)
+# Households in village 20236-001: village heads and ward officers edit; district and city officers read.
+READERS_OF_VILLAGE = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
+
+
+def editors_of_village(ok: int) -> dict[str, int]:
+    return expect(404, anonymous=302, village_head=ok, ward_officer=ok, admin=ok, district_officer=403, city_officer=403)
+
+
+EDITORS_ANYWHERE = dict(village_head=200, other_village_head=200, ward_officer=200, commune_officer=200, admin=200)
+WARD_OFFICERS = dict(anonymous=302, ward_officer=200, commune_officer=200)
+
+
+def household(w):
+    return {"code": w["household"].code}
+
+
+def member(w):
+    return {"code": w["household"].code, "member_id": w["member"].pk}
+
 
 ROWS = [
     Row("home", statuses=expect(302, **STAFF, no_role=403)),
@@ -278,6 +297,37 @@ ROWS += [
     ),
 ]
 
+ROWS += [
+    Row("households:list", statuses=expect(302, **STAFF, no_role=403)),
+    Row("households:list", method="post", label="wrong method", statuses=expect(405)),
+    Row("households:export", statuses=expect(302, **STAFF, no_role=403)),
+    Row("households:create", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
+    Row("households:create", method="post", label="empty form", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
+    Row("households:data_quality", statuses=expect(403, **WARD_OFFICERS, admin=200)),
+    Row("households:detail", household, label="own village", statuses=expect(404, **READERS_OF_VILLAGE)),
+    Row("households:detail", household, method="post", label="wrong method", statuses=expect(405)),
+    Row("households:edit", household, statuses=editors_of_village(200)),
+    Row("households:edit", household, method="post", label="empty form", statuses=editors_of_village(200)),
+    Row("households:split", household, method="post", label="empty form", statuses=editors_of_village(302)),
+    Row("households:split", household, label="wrong method", statuses=expect(405)),
+    Row("households:member_leave", member, method="post", label="empty form", statuses=editors_of_village(302)),
+    Row("households:member_leave", member, label="wrong method", statuses=expect(405)),
+    Row("households:member_move", member, method="post", label="empty form", statuses=editors_of_village(302)),
+    Row("households:member_move", member, label="wrong method", statuses=expect(405)),
+    Row("households:reveal_id", member, method="post", statuses=editors_of_village(200)),
+    Row("households:reveal_id", member, label="wrong method", statuses=expect(405)),
+    # Administrators have no ward: they import with `manage.py import_households --unit`.
+    Row("households:import", statuses=expect(403, **WARD_OFFICERS)),
+    Row("households:import", method="post", label="empty form", statuses=expect(403, **WARD_OFFICERS)),
+    Row("households:import_template", statuses=expect(403, **WARD_OFFICERS)),
+    Row(
+        "households:import_errors",
+        lambda w: {"token": "0" * 32},
+        label="unknown token",
+        statuses=expect(403, anonymous=302, ward_officer=404, commune_officer=404),
+    ),
+]
+
 
 def _named_urls(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
@@ -307,6 +357,9 @@ def world(territory, personas):
     w = dict(territory)
     w["household"] = make_household(territory["village"], "HH-1", members=2)
     w["rural_household"] = make_household(territory["rural_village"], "HH-R", members=1)
+    w["member"] = w["household"].members.get(relationship="head")
+    w["member"].id_number = "048080001234"  # born 1980, male: consistent
+    w["member"].save()
     w["personas"] = personas
     standards_load()
     w["standard"] = PovertyStandard.objects.get(code="city-danang")

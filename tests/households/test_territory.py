@@ -3,6 +3,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from households.access import approving_unit
 from households.models import AdminUnit
@@ -86,6 +87,7 @@ def test_village_import_writes_all_rows_or_none_and_is_idempotent():
     good = "parent_code,name\n20236,Tổ 1\n20236,Tổ 2\n20293,Thôn Phú Túc\n"
     assert villages_import(text=good) == (3, 0)
     assert villages_import(text=good) == (0, 3)
-    with pytest.raises(ValidationError, match="(Line|Dòng) 3: 492"):
+    # The message is checked in English so the test passes whether or not the catalogue is compiled.
+    with translation.override("en"), pytest.raises(ValidationError, match="Line 3"):
         villages_import(text="parent_code,name\n20236,Tổ 9\n492,Not a ward\n")
     assert not AdminUnit.objects.filter(name="Tổ 9").exists()

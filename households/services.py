@@ -1,0 +1,248 @@
+"""Writes to households and members (HackSoft style: keyword-only, full_clean, one transaction).
+
+Members are never deleted: they leave with a date and a reason. Splitting a household or moving a
+member closes the member's row in the old household (reason "split"/"moved") and opens a new row in
+the new one, so each household's history keeps who lived there and when.
+
+Every write that changes a household or its members bumps ``Household.version``; an edit form carries
+the version it was read at and ``household_update`` refuses a stale one (see there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households import citizen_ids
+from households.models import AdminUnit, Household, IdNumberReveal, Member
+
+HOUSEHOLD_FIELDS = ("village", "address", "phone", "in_agriculture", "notes")
+MEMBER_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "relationship",
+    "id_number",
+    "has_health_insurance",
+    "schooling",
+    "education",
+    "has_vocational_training",
+    "employment",
+    "working_capacity",
+    "has_disability",
+    "receives_social_allowance",
+    "nutrition",
+)
+
+
+def _check_one_head(members: Iterable[Member]) -> None:
+    heads = sum(1 for m in members if m.left_on is None and m.relationship == Member.Relationship.HEAD)
+    if heads != 1:
+        raise ValidationError(
+            _("A household must have exactly one head; these members have %(count)s.") % {"count": heads},
+            code="heads",
+        )
+
+
+def _save_heads_last(members: Iterable[Member]) -> None:
+    # The "one active head" constraint is checked per statement: demote the old head before promoting the new one.
+    for member in sorted(members, key=lambda m: m.relationship == Member.Relationship.HEAD):
+        member.save()
+
+
+def _bump_version(household: Household) -> None:
+    Household.objects.filter(pk=household.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    household.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _check_village(village: AdminUnit) -> None:
+    if village.level != AdminUnit.Level.VILLAGE:
+        raise ValidationError({"village": _("Choose a village or residential group.")}, code="village")
+
+
+def _member_from(data: Mapping[str, Any], household: Household, member: Member | None = None) -> Member:
+    member = member or Member(household=household)
+    for name in MEMBER_FIELDS:
+        if name in data:
+            setattr(member, name, data[name])
+    member.id_number = citizen_ids.normalize(member.id_number)  # before the 12-character field check
+    member.full_clean(exclude=["household"])
+    return member
+
+
+@transaction.atomic
+def household_create(
+    *,
+    village: AdminUnit,
+    code: str,
+    address: str,
+    members: Sequence[Mapping[str, Any]],
+    phone: str = "",
+    in_agriculture: bool = False,
+    notes: str = "",
+) -> Household:
+    """A new household with its members; exactly one of them is the head."""
+    _check_village(village)
+    household = Household(village=village, code=code, address=address, phone=phone, in_agriculture=in_agriculture, notes=notes)
+    household.full_clean()
+    new_members = [_member_from(data, household) for data in members]
+    _check_one_head(new_members)
+    household.save()
+    for member in new_members:
+        member.household = household
+    _save_heads_last(new_members)
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    household: Household,
+    read_version: int,
+    data: Mapping[str, Any],
+    members: Sequence[Mapping[str, Any]] = (),
+) -> Household:
+    """Change a household and its active members, refusing a save based on a stale read.
+
+    The check is a conditional ``UPDATE … SET version = version + 1 WHERE id = … AND version = read_version``:
+    of two people who read version 3, exactly one UPDATE matches a row; the other gets a clear message
+    instead of silently overwriting the first one's work. ``members`` are dicts of member fields; one
+    with an ``id`` changes that active member, one without adds a member.
+    """
+    claimed = Household.objects.filter(pk=household.pk, version=read_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        saved_at = Household.objects.values_list("updated_at", flat=True).get(pk=household.pk)
+        raise ValidationError(
+            _("Someone else saved this household at %(time)s; reload the page and make your changes again.")
+            % {"time": timezone.localtime(saved_at).strftime("%H:%M")},
+            code="stale",
+        )
+    household.version = read_version + 1
+    for name in HOUSEHOLD_FIELDS:
+        if name in data:
+            setattr(household, name, data[name])
+    _check_village(household.village)
+    household.full_clean()
+
+    current = {m.pk: m for m in household.members.active()}
+    changed: list[Member] = []
+    for item in members:
+        member_id = item.get("id")
+        if member_id is not None and member_id not in current:
+            raise ValidationError(_("This member is no longer in the household; reload the page."), code="member")
+        member = _member_from(item, household, current.get(member_id))
+        if member.pk:
+            current[member.pk] = member
+        changed.append(member)
+    _check_one_head(list(current.values()) + [m for m in changed if m.pk is None])
+
+    household.save()
+    _save_heads_last(changed)
+    return household
+
+
+@transaction.atomic
+def member_leave(*, member: Member, left_on: date, reason: str, note: str = "") -> Member:
+    """Record that a member left (died, moved, married …); the row stays for the history."""
+    if member.left_on is not None:
+        raise ValidationError(_("This member has already left the household."), code="left")
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("The date cannot be in the future.")}, code="future")
+    if member.relationship == Member.Relationship.HEAD and member.household.members.active().exclude(pk=member.pk).exists():
+        raise ValidationError(_("Make another member the head of the household before the head leaves."), code="head_leaves")
+    member.left_on = left_on
+    member.left_reason = reason
+    member.left_note = note
+    member.full_clean(exclude=["household"])
+    member.save()
+    _bump_version(member.household)
+    return member
+
+
+def _transfer(member: Member, *, to: Household, relationship: str, on: date, reason: str) -> Member:
+    """Close ``member`` in its household and open a copy in ``to``."""
+    copy = Member(household=to)
+    for name in MEMBER_FIELDS:
+        setattr(copy, name, getattr(member, name))
+    copy.relationship = relationship
+    member.left_on = on
+    member.left_reason = reason
+    member.left_note = _("Now in household %(code)s") % {"code": to.code}
+    member.full_clean(exclude=["household"])
+    member.save()
+    copy.full_clean(exclude=["household"])
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def household_split(
+    *,
+    household: Household,
+    members: Sequence[Member],
+    new_head: Member,
+    code: str,
+    address: str = "",
+    on: date | None = None,
+) -> Household:
+    """Move ``members`` into a new household in the same village; ``new_head`` becomes its head.
+
+    The old household keeps its head: to split the head off, make someone else the head first.
+    """
+    on = on or timezone.localdate()
+    ids = {m.pk for m in members}
+    active = {m.pk: m for m in household.members.active()}
+    if not ids or not ids <= active.keys():
+        raise ValidationError(_("Choose members who live in this household now."), code="members")
+    if new_head.pk not in ids:
+        raise ValidationError(_("The new head must be one of the members who move."), code="new_head")
+    if any(active[i].relationship == Member.Relationship.HEAD for i in ids):
+        raise ValidationError(
+            _("The head stays in this household; make another member the head first to split the head off."),
+            code="head_moves",
+        )
+    new = Household(village=household.village, code=code, address=address or household.address, phone=household.phone)
+    new.full_clean()
+    new.save()
+    for member_id in sorted(ids, key=lambda i: i == new_head.pk):
+        member = active[member_id]
+        relationship = Member.Relationship.HEAD if member_id == new_head.pk else member.relationship
+        _transfer(member, to=new, relationship=relationship, on=on, reason=Member.LeftReason.SPLIT)
+    _bump_version(household)
+    return new
+
+
+@transaction.atomic
+def member_move(*, member: Member, to: Household, relationship: str, on: date | None = None) -> Member:
+    """Move an active member into another active household (the caller checks the user may edit both)."""
+    on = on or timezone.localdate()
+    if member.left_on is not None:
+        raise ValidationError(_("This member has already left the household."), code="left")
+    if to.pk == member.household_id:
+        raise ValidationError(_("Choose a different household."), code="same")
+    if to.status != Household.Status.ACTIVE:
+        raise ValidationError(_("That household has left the area."), code="inactive")
+    if member.relationship == Member.Relationship.HEAD and member.household.members.active().exclude(pk=member.pk).exists():
+        raise ValidationError(_("Make another member the head of the household before the head leaves."), code="head_leaves")
+    if relationship == Member.Relationship.HEAD and to.members.active().filter(relationship=Member.Relationship.HEAD).exists():
+        raise ValidationError(_("That household already has a head."), code="two_heads")
+    copy = _transfer(member, to=to, relationship=relationship, on=on, reason=Member.LeftReason.MOVED)
+    _bump_version(member.household)
+    _bump_version(to)
+    return copy
+
+
+def id_number_reveal(*, user, member: Member, reason: str = "") -> str:
+    """Log that ``user`` saw ``member``'s full ID number and return it (the caller checks the role)."""
+    IdNumberReveal.objects.create(user=user, member=member, reason=reason)
+    return member.id_number
