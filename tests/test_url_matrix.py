@@ -161,6 +161,15 @@ ROWS = [
             404, anonymous=302, village_head=302, ward_officer=302, district_officer=403, city_officer=403, admin=403
         ),
     ),
+    Row(
+        "reviews:case_propose",
+        lambda w: {"round_id": w["round"].pk, "code": w["village"].code},
+        method="post",
+        label="round without widened scope",
+        statuses=expect(
+            404, anonymous=302, village_head=302, ward_officer=302, district_officer=403, city_officer=403, admin=403
+        ),
+    ),
     Row("reviews:case_detail", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_READ)),
     Row("reviews:case_screen", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_WORK)),
     Row("reviews:case_survey", lambda w: {"pk": w["case"].pk, "section": "housing"}, statuses=expect(404, **VILLAGE_WORK)),

@@ -82,6 +82,32 @@ def village_cases(request, round_id, code):
 
 @require_POST
 @login_required
+def case_propose(request, round_id, code):
+    """Where the round allows it, the village head proposes one more household of the village."""
+    round_ = get_object_or_404(ReviewRound, pk=round_id)
+    village = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code, level=AdminUnit.Level.VILLAGE)
+    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER) or scope_of(request.user).role is None:
+        raise PermissionDenied
+    household = (
+        Household.objects.visible_to(request.user)
+        .filter(village=village, code=request.POST.get("household_code", "").strip())
+        .first()
+    )
+    if household is None:
+        messages.error(request, _("No household with this code in %(village)s.") % {"village": village.name})
+    else:
+        try:
+            case = services.case_add(round_=round_, household=household, inclusion=Case.Inclusion.PROPOSED, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Household %(code)s is in this round's list.") % {"code": household.code})
+            return redirect("reviews:case_detail", pk=case.pk)
+    return redirect("reviews:village_cases", round_id=round_.pk, code=village.code)
+
+
+@require_POST
+@login_required
 def village_submit(request, round_id, code):
     round_ = get_object_or_404(ReviewRound, pk=round_id)
     village = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code, level=AdminUnit.Level.VILLAGE)

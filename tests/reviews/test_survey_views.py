@@ -204,3 +204,19 @@ def test_the_certificate_shows_the_head_and_members_to_the_ward_but_not_to_the_d
     client.force_login(p["district_officer"])
     assert client.get(reverse("reviews:certificate", args=[status.pk])).status_code == 403
     assert CaseMember.objects.filter(case=case).count() == 3
+
+
+def test_a_village_head_proposes_a_household_only_where_the_round_widens_the_scope(client, review):
+    household = make_household(review["village"], "HH-P", members=2)
+    client.force_login(review["personas"]["village_head"])
+    url = reverse("reviews:case_propose", args=[review["round"].pk, review["village"].code])
+    response = client.post(url, {"household_code": "HH-P"}, follow=True)
+    assert "không cho phép đề xuất thêm hộ" in response.content.decode()
+    assert not Case.objects.filter(household=household).exists()
+    review["round"].widen_scope = True
+    review["round"].save()
+    response = client.post(url, {"household_code": "HH-P"})
+    case = Case.objects.get(household=household)
+    assert case.inclusion == "proposed" and response["Location"] == reverse("reviews:case_detail", args=[case.pk])
+    assert client.post(url, {"household_code": "HH-C"}, follow=True).status_code == 200  # another village: not found
+    assert not Case.objects.filter(household__code="HH-C", inclusion="proposed").exists()
