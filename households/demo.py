@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from households.citizen_ids import load_province_codes
 from households.models import AdminUnit, Household, Member
+from households.services import MEMBER_FIELDS
 
 REFERENCE_YEAR = 2026
 
@@ -125,27 +126,7 @@ STREETS = [
 ]
 # Household sizes 1–7, mean ≈ 3.5 (the city's ≈ 3.5 members per household).
 SIZE_WEIGHTS = [(1, 8), (2, 15), (3, 22), (4, 27), (5, 16), (6, 8), (7, 4)]
-MEMBER_COLUMNS = (
-    "household_id",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "relationship",
-    "id_number",
-    "has_health_insurance",
-    "schooling",
-    "education",
-    "has_vocational_training",
-    "employment",
-    "working_capacity",
-    "has_disability",
-    "receives_social_allowance",
-    "nutrition",
-    "left_reason",
-    "left_note",
-    "version",
-)
+MEMBER_COLUMNS = ("household_id", *MEMBER_FIELDS, "left_reason", "left_note", "version")
 
 
 @dataclass
@@ -355,7 +336,7 @@ def seed_households(
             Household.objects.bulk_create(households, batch_size=2000)
             if use_copy:
                 rows = [
-                    (h.pk, *(m[c] for c in MEMBER_COLUMNS[1:16]), "", "", 1)
+                    (h.pk, *(m[c] for c in MEMBER_FIELDS), "", "", 1)
                     for h, members in zip(households, member_lists, strict=True)
                     for m in members
                 ]

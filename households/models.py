@@ -238,6 +238,21 @@ class Member(models.Model):
     history = HistoricalRecords(excluded_fields=["version"])
     objects = MemberQuerySet.as_manager()
 
+    # What a person is (identity) and what the survey asks about them (facts the rules read).
+    PERSON_FIELDS = ("full_name", "date_of_birth", "sex")
+    IDENTITY_FIELDS = ("ethnicity", "relationship", "id_number")
+    FACT_FIELDS = (
+        "has_health_insurance",
+        "schooling",
+        "education",
+        "has_vocational_training",
+        "employment",
+        "working_capacity",
+        "has_disability",
+        "receives_social_allowance",
+        "nutrition",
+    )
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")

@@ -24,23 +24,7 @@ from households import citizen_ids
 from households.models import AdminUnit, Household, IdNumberReveal, Member
 
 HOUSEHOLD_FIELDS = ("village", "address", "phone", "in_agriculture", "notes")
-MEMBER_FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "relationship",
-    "id_number",
-    "has_health_insurance",
-    "schooling",
-    "education",
-    "has_vocational_training",
-    "employment",
-    "working_capacity",
-    "has_disability",
-    "receives_social_allowance",
-    "nutrition",
-)
+MEMBER_FIELDS = (*Member.PERSON_FIELDS, *Member.IDENTITY_FIELDS, *Member.FACT_FIELDS)
 
 
 def _check_one_head(members: Iterable[Member]) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.access import approving_unit, require_role, scope_of
-from households.models import AdminUnit, Assignment, Household
+from households.models import AdminUnit, Assignment, Household, Member
 from policies import classification as engine
 from policies import movement as movement_rules
 from policies.models import PovertyStandard
@@ -39,20 +39,8 @@ from reviews.models import (
 
 Role = Assignment.Role
 REQUEST_DECISION_DAYS = 15  # Decision 24/2021/QĐ-TTg: decision or reasoned refusal within 15 days [H]
-MEMBER_FACT_FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "has_health_insurance",
-    "schooling",
-    "education",
-    "has_vocational_training",
-    "employment",
-    "working_capacity",
-    "has_disability",
-    "receives_social_allowance",
-    "nutrition",
-)
+# A surveyed member: who the person is and the facts the rules read (the registry's own groups).
+MEMBER_FACT_FIELDS = (*Member.PERSON_FIELDS, *Member.FACT_FIELDS)
 
 
 # ----------------------------------------------------------------------------- rounds and scope
@@ -159,8 +147,6 @@ def _create_cases(round_: ReviewRound, pairs: list[tuple[Household, str]]) -> li
         by_household = {c.household_id: c for c in cases}
     else:
         by_household = {c.household_id: c for c in Case.objects.filter(round=round_, household__in=[h for h, _i in pairs])}
-    from households.models import Member
-
     rows = []
     for member in Member.objects.active().filter(household__in=list(by_household)).order_by("household_id", "id"):
         rows.append(

@@ -21,31 +21,42 @@ def ward_list(review, key="ward"):
     return WardList.objects.get(round=review["round"], ward=review[key])
 
 
-def bring_ward_to_submitted(review):
+def meet(review, key, attendees, votes_for):
+    services.meeting_record(
+        village_list=village_list(review, key),
+        user=review["personas"]["ward_officer"],
+        held_on=date(2026, 10, 1),
+        attendees=attendees,
+        votes_for=votes_for,
+        votes_against=attendees - votes_for,
+    )
+
+
+def village_one_agreed(review):
+    """Village 1 surveyed, submitted and agreed at a 60 % meeting."""
     p = review["personas"]
     survey(review["cases"]["a"], p["village_head"])
     survey(review["cases"]["b"], p["village_head"])
     services.village_submit(village_list=village_list(review), user=p["village_head"])
-    services.meeting_record(
-        village_list=village_list(review),
-        user=p["ward_officer"],
-        held_on=date(2026, 10, 1),
-        attendees=10,
-        votes_for=6,
-        votes_against=4,
-    )
+    meet(review, "village", 10, 6)
+
+
+def village_two_agreed(review):
+    p = review["personas"]
     survey(review["cases"]["c"], p["other_village_head"])
     services.village_submit(village_list=village_list(review, "other_village"), user=p["other_village_head"])
-    services.meeting_record(
-        village_list=village_list(review, "other_village"),
-        user=p["ward_officer"],
-        held_on=date(2026, 10, 1),
-        attendees=8,
-        votes_for=8,
-        votes_against=0,
-    )
-    services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5))
-    services.ward_submit(ward_list=ward_list(review), user=p["ward_officer"], today=date(2026, 10, 20))
+    meet(review, "other_village", 8, 8)
+
+
+def bring_ward_to_posted(review):
+    village_one_agreed(review)
+    village_two_agreed(review)
+    services.ward_post(ward_list=ward_list(review), user=review["personas"]["ward_officer"], starts_on=date(2026, 10, 5))
+
+
+def bring_ward_to_submitted(review):
+    bring_ward_to_posted(review)
+    services.ward_submit(ward_list=ward_list(review), user=review["personas"]["ward_officer"], today=date(2026, 10, 20))
     return ward_list(review)
 
 
@@ -182,29 +193,10 @@ def test_posting_runs_for_working_days_and_complaints_get_a_working_day_re_check
 
 def test_the_ward_posts_only_after_every_village_agreed_and_sends_only_after_the_posting(review):
     p = review["personas"]
-    survey(review["cases"]["a"], p["village_head"])
-    survey(review["cases"]["b"], p["village_head"])
-    services.village_submit(village_list=village_list(review), user=p["village_head"])
-    services.meeting_record(
-        village_list=village_list(review),
-        user=p["ward_officer"],
-        held_on=date(2026, 10, 1),
-        attendees=10,
-        votes_for=6,
-        votes_against=4,
-    )
+    village_one_agreed(review)
     with pytest.raises(workflow.WorkflowError, match="Tổ dân phố 2"):
         services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5))
-    survey(review["cases"]["c"], p["other_village_head"])
-    services.village_submit(village_list=village_list(review, "other_village"), user=p["other_village_head"])
-    services.meeting_record(
-        village_list=village_list(review, "other_village"),
-        user=p["ward_officer"],
-        held_on=date(2026, 10, 1),
-        attendees=8,
-        votes_for=8,
-        votes_against=0,
-    )
+    village_two_agreed(review)
     services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5))
     wl = ward_list(review)
     assert (wl.status, wl.posting_ends_on) == ("posted", date(2026, 10, 9))
@@ -214,28 +206,7 @@ def test_the_ward_posts_only_after_every_village_agreed_and_sends_only_after_the
 
 def test_a_complaint_reopens_the_household_and_blocks_sending_until_resolved(review):
     p = review["personas"]
-    survey(review["cases"]["a"], p["village_head"])
-    survey(review["cases"]["b"], p["village_head"])
-    services.village_submit(village_list=village_list(review), user=p["village_head"])
-    services.meeting_record(
-        village_list=village_list(review),
-        user=p["ward_officer"],
-        held_on=date(2026, 10, 1),
-        attendees=10,
-        votes_for=6,
-        votes_against=4,
-    )
-    survey(review["cases"]["c"], p["other_village_head"])
-    services.village_submit(village_list=village_list(review, "other_village"), user=p["other_village_head"])
-    services.meeting_record(
-        village_list=village_list(review, "other_village"),
-        user=p["ward_officer"],
-        held_on=date(2026, 10, 1),
-        attendees=8,
-        votes_for=8,
-        votes_against=0,
-    )
-    services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5))
+    bring_ward_to_posted(review)
     case = Case.objects.get(pk=review["cases"]["b"].pk)
     complaint = services.complaint_record(
         case=case, user=p["ward_officer"], received_on=date(2026, 10, 9), complainant="Lê Văn X", content="Hộ có xe ô tô"
