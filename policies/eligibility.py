@@ -10,7 +10,7 @@ version that takes effect on 14/07 counts from August (the first month that star
 child who turns 6 on 20/03 counts from April. ``entitlements_on`` answers for one exact day.
 
 Results carry structured ``Reason`` codes (documented in ``REASON_CODES``) that the Django layer
-translates (``policies.benefits_explain``). This module imports only the standard library; a test checks that.
+translates (``policies.explain.explain_entitlement_reason``). This module imports only the standard library; a test checks that.
 """
 
 from __future__ import annotations
