@@ -41,9 +41,13 @@ def standard_detail(pk: int) -> PovertyStandard:
 
 
 def support_policy_list() -> list[SupportPolicy]:
-    """Policies with their versions (two queries); templates read ``policy.versions.all``."""
+    """Policies with their versions (two queries); ``policy.newest`` is the newest version or None."""
     versions = Prefetch("versions", queryset=SupportPolicyVersion.objects.select_related("policy").order_by("version"))
-    return list(SupportPolicy.objects.prefetch_related(versions).order_by("code"))
+    policies = list(SupportPolicy.objects.prefetch_related(versions).order_by("code"))
+    for policy in policies:
+        rows = list(policy.versions.all())
+        policy.newest = rows[-1] if rows else None
+    return policies
 
 
 def support_policy_detail(pk: int) -> SupportPolicy:

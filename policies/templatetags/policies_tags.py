@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from policies import explain
 from policies import vocabulary as v
@@ -82,11 +82,11 @@ def indicator_params(indicator) -> str:
 
 
 _TARGET_KINDS = {
-    "poor": _lazy("poor households"),
-    "near_poor": _lazy("near-poor households"),
-    "average": _lazy("average-living-standard households"),
-    "escaped_poverty": _lazy("households that escaped poverty"),
-    "escaped_near_poverty": _lazy("households that escaped near-poverty"),
+    "poor": gettext_lazy("poor households"),
+    "near_poor": gettext_lazy("near-poor households"),
+    "average": gettext_lazy("average-living-standard households"),
+    "escaped_poverty": gettext_lazy("households that escaped poverty"),
+    "escaped_near_poverty": gettext_lazy("households that escaped near-poverty"),
 }
 
 
