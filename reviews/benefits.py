@@ -221,7 +221,8 @@ def _empty(policies) -> dict[str, Cell]:
 
 def budget(user, unit: AdminUnit, year: int) -> Budget:
     """Beneficiaries and estimated cost (amount × people or households × months) per policy, by ward,
-    with a subtotal per district and the total of ``unit``. Wards with nobody entitled are left out."""
+    with a subtotal per district (unless ``unit`` is one ward) and the total of ``unit``. Wards with
+    nobody entitled are left out."""
     versions = policy_versions_for_year(year)
     policies = list({v.policy.code: v.policy for v in versions}.values())
     # How a policy counts beneficiaries: by its newest version of the year.
@@ -237,7 +238,9 @@ def budget(user, unit: AdminUnit, year: int) -> Budget:
     ordered = sorted(wards.values(), key=lambda line: ((line.district.path if line.district else ""), line.unit.path))
     current: BudgetLine | None = None
     for line in ordered:
-        if line.district is not None and (current is None or current.unit != line.district):
+        if unit.is_ward_level:
+            pass  # one ward: its line and the total, no district subtotal
+        elif line.district is not None and (current is None or current.unit != line.district):
             if current is not None:
                 lines.append(current)
             current = BudgetLine(line.district, "district", _empty(policies))

@@ -295,3 +295,13 @@ def test_the_policy_demo_marks_the_amounts_it_sets_as_demo(db, settings):
     version = SupportPolicyVersion.objects.filter(policy__code="electricity-support").order_by("-version").first()
     assert version.is_demo and version.amount == 50_000
     assert not SupportPolicyVersion.objects.get(policy__code="land-use-fee-reduction", version=2).is_demo
+
+
+def test_a_ward_budget_has_its_ward_line_and_total_without_a_district_subtotal(world):
+    table = benefits.budget(world["personas"]["ward_officer"], world["ward"], 2026)
+    assert [(line.level, line.unit.code) for line in table.lines] == [("ward", "20236"), ("total", "20236")]
+
+
+def test_the_beneficiary_list_names_versions_in_vietnamese(client_for, world):
+    page = client_for(world["personas"]["ward_officer"]).get(list_url(world["ward"])).content.decode()
+    assert "Phiên bản 2" in page
