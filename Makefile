@@ -30,8 +30,10 @@ messages: $(VENV)/.installed
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py load_standards
+	DEBUG=1 $(PY) manage.py load_support_policies
 	DEBUG=1 $(PY) manage.py seed_demo --structure $(STRUCTURE) --households $(HOUSEHOLDS)
 	DEBUG=1 $(PY) manage.py seed_review_demo
+	DEBUG=1 $(PY) manage.py seed_policy_demo
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the accounts above."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

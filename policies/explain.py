@@ -163,3 +163,51 @@ def result_rows(pairs: Iterable[tuple[object, ClassificationResult]]) -> list[di
             deprivation["indicator"] = indicators[deprivation["key"]]
         rows.append({"standard": standard, "result": result, "explained": explained})
     return rows
+
+
+# ----------------------------------------------------------------------------- entitlements
+
+ENTITLEMENT_TEMPLATES = {
+    "class_by_standard": gettext_lazy("%(household_class)s by the %(standard)s standard"),
+    "escaped_within_years": gettext_lazy(
+        "escaped %(from_class)s status by the %(standard)s standard on %(escaped_on)s, within %(years)s years"
+    ),
+    "member_age_in_band": gettext_lazy("%(member_name)s, aged %(age)s, is in the age band %(age_from)s to under %(age_to)s"),
+    "member_in_school": gettext_lazy("%(member_name)s is attending school"),
+    "member_has_disability": gettext_lazy("%(member_name)s has a disability"),
+    "member_no_working_capacity": gettext_lazy("%(member_name)s has no working capacity"),
+    "member_elderly": gettext_lazy("%(member_name)s, aged %(age)s, is elderly (from %(elderly_age)s)"),
+}
+STANDARD_LABELS = {
+    "national-2022": gettext_lazy("national (Decree 07/2021)"),
+    "national-2027": gettext_lazy("national (Decree 351/2025)"),
+    "city-danang": gettext_lazy("Đà Nẵng city"),
+}
+_FROM_CLASS = {"poor": gettext_lazy("poor"), "near_poor": gettext_lazy("near-poor")}
+
+
+def explain_entitlement_reason(reason) -> str:
+    """One sentence for one ``policies.eligibility.Reason``; an unknown code is shown as the code."""
+    template = ENTITLEMENT_TEMPLATES.get(reason.code)
+    if template is None:
+        return reason.code
+    params: dict[str, str] = {"member_name": reason.member_name or ""}
+    for key, value in reason.params.items():
+        if key == "household_class":
+            params[key] = _in_sentence(v.label(v.CLASS_CHOICES, value))
+        elif key == "from_class":
+            params[key] = str(_FROM_CLASS.get(value, value))
+        elif key == "standard":
+            params[key] = str(STANDARD_LABELS.get(value, value))
+        elif hasattr(value, "strftime"):
+            params[key] = value.strftime("%d/%m/%Y")
+        elif value is None:
+            params[key] = "—"
+        else:
+            params[key] = str(value)
+    sentence = str(template) % params
+    return sentence[:1].upper() + sentence[1:]
+
+
+def explain_entitlement(reasons) -> list[str]:
+    return [explain_entitlement_reason(r) for r in reasons]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies import classification as engine
 from policies import vocabulary as v
-from policies.models import PovertyStandard
+from policies.models import PovertyStandard, SupportPolicyVersion
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 # Whole đồng, optionally grouped by dots or spaces as people write it: 1500000, 1.500.000, 1 500 000.
@@ -269,3 +269,57 @@ class StandardChangeForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in STANDARD_FIELDS}
+
+
+POLICY_VERSION_FIELDS = [
+    "valid_from",
+    "valid_to",
+    "legal_document",
+    "legal_article",
+    "target_groups",
+    "member_conditions",
+    "per",
+    "period",
+    "amount",
+    "percentage",
+    "base",
+    "base_amount",
+    "duration_months",
+    "notes",
+]
+
+
+class SupportPolicyVersionForm(forms.ModelForm):
+    """A new version of a support policy: the values (prefilled from the newest version) and why.
+    Shape only; the service checks the meaning (later start, engine-valid data) and writes."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=200,
+        help_text=_("For example the resolution that amends the policy. Kept in the history."),
+    )
+    amount = MoneyField(label=_("amount (đồng)"), empty_value=None, help_text=_("Leave empty while the amount is not verified."))
+    base_amount = MoneyField(label=_("base amount (đồng per period)"), empty_value=None)
+
+    class Meta:
+        model = SupportPolicyVersion
+        fields = POLICY_VERSION_FIELDS
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "target_groups": forms.Textarea(attrs={"rows": 4}),
+            "member_conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("valid_from", "valid_to"):
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+
+    def _post_clean(self):
+        # The service validates the new version; the ModelForm must not write onto the old one.
+        pass
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in POLICY_VERSION_FIELDS}

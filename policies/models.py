@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies import classification as engine
+from policies import eligibility
 
 
 class Confidence(models.TextChoices):
@@ -139,3 +140,143 @@ class StandardIndicator(models.Model):
 
     def to_spec(self) -> engine.IndicatorSpec:
         return engine.IndicatorSpec(key=self.key, dimension=self.dimension, name=self.name, rule=self.rule, params=self.params)
+
+
+class SupportPolicy(models.Model):
+    """A kind of city support (Resolution 75/2021/NQ-HĐND, amended by 45/2022/NQ-HĐND). What it grants,
+    to whom and how much lives in its versions; an amendment is a new version, never an edit."""
+
+    class Kind(models.TextChoices):
+        HEALTH_INSURANCE = "health_insurance", _("Health insurance")
+        EDUCATION = "education", _("Education")
+        HOUSING = "housing", _("Housing")
+        LAND = "land", _("Land-use fee")
+        CREDIT = "credit", _("Credit")
+        ELECTRICITY = "electricity", _("Electricity")
+        ALLOWANCE = "allowance", _("Monthly allowance")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    legal_document = models.CharField(_("legal basis (document)"), max_length=200)
+    legal_article = models.CharField(_("article"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("demo values"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("support policy")
+        verbose_name_plural = _("support policies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupportPolicyVersionQuerySet(models.QuerySet):
+    def overlapping(self, start, end) -> SupportPolicyVersionQuerySet:
+        """Versions in force on at least one day of [start, end]."""
+        return self.filter(Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+
+
+class SupportPolicyVersion(models.Model):
+    """One version of a support policy: from ``valid_from`` it replaces the older versions (which still
+    answer for the days before). Target groups and member conditions are the plain data of
+    ``policies.eligibility`` (a test loads every shipped version through it)."""
+
+    class Per(models.TextChoices):
+        PERSON = "person", _("per person")
+        HOUSEHOLD = "household", _("per household")
+
+    class Period(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        YEARLY = "yearly", _("yearly")
+        ONE_OFF = "one_off", _("one-off")
+
+    class Base(models.TextChoices):
+        HEALTH_INSURANCE_PREMIUM = "health_insurance_premium", _("health-insurance premium")
+        TUITION = "tuition", _("tuition fee")
+        LAND_USE_FEE = "land_use_fee", _("land-use fee")
+
+    policy = models.ForeignKey(SupportPolicy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_document = models.CharField(_("legal basis (document)"), max_length=200)
+    legal_article = models.CharField(_("article"), max_length=100, blank=True)
+    target_groups = models.JSONField(
+        _("target groups"),
+        default=list,
+        help_text=_(
+            'For example [{"kind": "poor", "standard": "city-danang"}, {"kind": "escaped_poverty", '
+            '"standard": "national-2022", "within_years": 3}].'
+        ),
+    )
+    member_conditions = models.JSONField(
+        _("member conditions"),
+        default=list,
+        blank=True,
+        help_text=_('Any one of them; for example [{"age_from": 6, "age_to": 18, "in_school": true}]. Empty: every member.'),
+    )
+    per = models.CharField(_("benefit per"), max_length=10, choices=Per.choices, default=Per.PERSON)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
+    amount = models.PositiveBigIntegerField(_("amount (đồng)"), null=True, blank=True)
+    percentage = models.DecimalField(_("percentage of the base"), max_digits=5, decimal_places=2, null=True, blank=True)
+    base = models.CharField(_("base"), max_length=30, choices=Base.choices, blank=True)
+    base_amount = models.PositiveBigIntegerField(_("base amount (đồng per period)"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    confidence = models.JSONField(_("confidence of values"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("demo values"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SupportPolicyVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support policy version")
+        verbose_name_plural = _("support policy versions")
+        ordering = ["policy", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "version"], name="policy_version_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="policy_version_valid_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(percentage__isnull=True), name="policy_version_amount_or_percentage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} (v{self.version})"
+
+    @property
+    def amount_per_period(self):
+        return self.to_spec().amount_per_period
+
+    @property
+    def has_amount(self) -> bool:
+        return self.amount_per_period is not None
+
+    def to_spec(self) -> eligibility.PolicyVersionSpec:
+        return eligibility.spec_from_dict(
+            {
+                "policy": self.policy.code,
+                "version": self.version,
+                "name": self.policy.name,
+                "legal_basis": f"{self.legal_document} {self.legal_article}".strip(),
+                "valid_from": self.valid_from,
+                "valid_to": self.valid_to,
+                "target_groups": self.target_groups,
+                "member_conditions": self.member_conditions,
+                "per": self.per,
+                "period": self.period,
+                "amount": self.amount,
+                "percentage": self.percentage,
+                "base_amount": self.base_amount,
+                "duration_months": self.duration_months,
+            }
+        )

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from policies.models import PovertyStandard, StandardIndicator
+from policies.models import PovertyStandard, StandardIndicator, SupportPolicy, SupportPolicyVersion
 
 
 def standards_in_force(day: date) -> list[PovertyStandard]:
@@ -38,3 +38,25 @@ def standard_detail(pk: int) -> PovertyStandard:
     """One version with its indicators, versions of the same code and history (users resolved)."""
     indicators = Prefetch("indicators", queryset=StandardIndicator.objects.order_by("position"))
     return PovertyStandard.objects.select_related("superseded_by", "created_by").prefetch_related(indicators).get(pk=pk)
+
+
+def support_policy_list() -> list[SupportPolicy]:
+    """Policies with their versions (two queries); ``policy.newest`` is the newest version or None."""
+    versions = Prefetch("versions", queryset=SupportPolicyVersion.objects.select_related("policy").order_by("version"))
+    policies = list(SupportPolicy.objects.prefetch_related(versions).order_by("code"))
+    for policy in policies:
+        rows = list(policy.versions.all())
+        policy.newest = rows[-1] if rows else None
+    return policies
+
+
+def support_policy_detail(pk: int) -> SupportPolicy:
+    versions = Prefetch(
+        "versions", queryset=SupportPolicyVersion.objects.select_related("policy", "created_by").order_by("version")
+    )
+    return SupportPolicy.objects.prefetch_related(versions).get(pk=pk)
+
+
+def support_policy_history(policy: SupportPolicy) -> list:
+    """Every recorded change of the policy's versions, newest first (who, when, why)."""
+    return list(SupportPolicyVersion.history.filter(policy_id=policy.pk).select_related("history_user").order_by("-history_id"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies import classification as engine
-from policies.models import PovertyStandard, StandardIndicator
+from policies.models import PovertyStandard, StandardIndicator, SupportPolicy, SupportPolicyVersion
 from policies.selectors import standard_revision
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "standards.json"
@@ -163,3 +163,117 @@ def standard_update(
     current._change_reason = reason
     current.save()
     return current
+
+
+# ----------------------------------------------------------------------------- support policies
+
+SUPPORT_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "support_policies.json"
+VERSION_FIELDS = (
+    "valid_from",
+    "valid_to",
+    "legal_document",
+    "legal_article",
+    "target_groups",
+    "member_conditions",
+    "per",
+    "period",
+    "amount",
+    "percentage",
+    "base",
+    "base_amount",
+    "duration_months",
+    "confidence",
+    "notes",
+    "is_demo",
+)
+
+
+def validate_policy_version(version: SupportPolicyVersion) -> None:
+    """Run the eligibility engine's own checks on the version's plain data."""
+    try:
+        version.to_spec()
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValidationError(_("The policy version's values are not valid: %(error)s") % {"error": exc}) from exc
+
+
+@transaction.atomic
+def support_policies_load(*, path: Path = SUPPORT_FIXTURE) -> list[str]:
+    """Create the shipped policies and versions that are not there yet (by code and version number);
+    what is there, possibly changed by the city department, is left alone. Returns "code vN" created."""
+    items = json.loads(path.read_text(encoding="utf-8"))
+    created = []
+    for item in items:
+        versions = item.pop("versions")
+        policy, _new = SupportPolicy.objects.get_or_create(code=item["code"], defaults=item)
+        existing = set(policy.versions.values_list("version", flat=True))
+        for data in versions:
+            if data["version"] in existing:
+                continue
+            values = {k: data[k] for k in VERSION_FIELDS if k in data}
+            values["valid_from"] = date.fromisoformat(values["valid_from"])
+            if values.get("valid_to"):
+                values["valid_to"] = date.fromisoformat(values["valid_to"])
+            version = SupportPolicyVersion(policy=policy, version=data["version"], **values)
+            validate_policy_version(version)
+            version._change_reason = "Shipped fixture (policies/fixtures/support_policies.json)"
+            version.full_clean()
+            version.save()
+            created.append(f"{policy.code} v{version.version}")
+    return created
+
+
+@transaction.atomic
+def support_policy_new_version(*, policy: SupportPolicy, user, changes: dict, reason: str) -> SupportPolicyVersion:
+    """A new version of ``policy`` from ``changes["valid_from"]``: the newest version is copied, the
+    changes applied; older versions stay untouched and still answer for the days before."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the policy changes.")})
+    SupportPolicy.objects.select_for_update().get(pk=policy.pk)
+    latest = policy.versions.order_by("-version").first()
+    new = SupportPolicyVersion(policy=policy, version=(latest.version + 1) if latest else 1)
+    if latest is not None:
+        for name in VERSION_FIELDS:
+            setattr(new, name, getattr(latest, name))
+        new.is_demo = False
+    for name, value in changes.items():
+        setattr(new, name, value)
+    if latest is not None and new.valid_from <= latest.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _("A new version starts after the version it amends (from %(day)s).")
+                % {"day": latest.valid_from.strftime("%d/%m/%Y")}
+            }
+        )
+    new.created_by = user
+    validate_policy_version(new)
+    new.full_clean()
+    new._change_reason = reason.strip()
+    new.save()
+    return new
+
+
+DEMO_POLICY_VALUES = {
+    "health-insurance": {"base_amount": 1_263_600},
+    "tuition-exemption": {"amount": 1_500_000},
+    "housing-support": {"amount": 50_000_000},
+    "electricity-support": {"amount": 50_000},
+    "monthly-allowance": {"amount": 500_000},
+}
+
+
+@transaction.atomic
+def support_policies_seed_demo() -> list[str]:
+    """Demo amounts on the newest version of some policies, marked demo (never the real values).
+    The land-use-fee reduction and the loans keep no amount, so the demo shows counts-only policies too."""
+    changed = []
+    for code, values in DEMO_POLICY_VALUES.items():
+        version = SupportPolicyVersion.objects.filter(policy__code=code).order_by("-version").first()
+        if version is None or version.is_demo:
+            continue
+        for name, value in values.items():
+            setattr(version, name, value)
+        version.is_demo = True
+        version._change_reason = "Demo values (not the city's real amounts)"
+        version.save()
+        changed.append(code)
+    return changed

@@ -15,14 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households.access import has_role, role_required
+from households.access import has_role, role_required, scope_of
 from households.models import Assignment
 from policies import classification as engine
 from policies import explain
-from policies.forms import HouseholdFactsForm, MemberFormSet, StandardChangeForm, calculator_facts
-from policies.models import PovertyStandard
-from policies.selectors import standard_detail, standard_list, standard_revision, standards_in_force
-from policies.services import standard_new_version, standard_update
+from policies.forms import HouseholdFactsForm, MemberFormSet, StandardChangeForm, SupportPolicyVersionForm, calculator_facts
+from policies.models import PovertyStandard, SupportPolicy
+from policies.selectors import (
+    standard_detail,
+    standard_list,
+    standard_revision,
+    standards_in_force,
+    support_policy_detail,
+    support_policy_history,
+    support_policy_list,
+)
+from policies.services import standard_new_version, standard_update, support_policy_new_version
 
 ANY_ROLE = tuple(Assignment.Role.values)
 CITY = (Assignment.Role.CITY_OFFICER,)
@@ -179,3 +187,70 @@ def standard_edit_view(request, pk: int):
 @role_required(*CITY)
 def standard_new_version_view(request, pk: int):
     return _change_view(request, pk, new_version=True)
+
+
+# ----------------------------------------------------------------------------- support policies
+
+OFFICERS = (Assignment.Role.WARD_OFFICER, Assignment.Role.DISTRICT_OFFICER, Assignment.Role.CITY_OFFICER)
+
+
+@require_GET
+@role_required(*OFFICERS)
+def support_policy_list_view(request):
+    """Every support policy with its newest version; links to the officer's own area's beneficiaries."""
+    policies = support_policy_list()
+    return render(
+        request,
+        "policies/support_policy_list.html",
+        {"policies": policies, "area": scope_of(request.user).unit, "year": timezone.localdate().year},
+    )
+
+
+@require_GET
+@role_required(*OFFICERS)
+def support_policy_detail_view(request, pk: int):
+    policy = _get_policy(pk)
+    versions = list(policy.versions.all())
+    today = timezone.localdate()
+    in_force = [v for v in versions if v.valid_from <= today and (v.valid_to is None or today <= v.valid_to)]
+    return render(
+        request,
+        "policies/support_policy_detail.html",
+        {
+            "policy": policy,
+            "versions": versions,
+            "in_force": max(in_force, key=lambda v: v.version) if in_force else None,
+            "history": support_policy_history(policy),
+            "can_change": has_role(request.user, *CITY),
+            "area": scope_of(request.user).unit,
+            "year": today.year,
+        },
+    )
+
+
+def _get_policy(pk: int):
+    try:
+        return support_policy_detail(pk)
+    except SupportPolicy.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*CITY)
+def support_policy_new_version_view(request, pk: int):
+    policy = _get_policy(pk)
+    latest = policy.versions.order_by("-version").first()
+    form = SupportPolicyVersionForm(
+        request.POST if request.method == "POST" else None, instance=latest, initial={"valid_from": None}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = support_policy_new_version(
+                policy=policy, user=request.user, changes=form.changes(), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Version %(version)s created.") % {"version": saved.version})
+            return redirect("policies:support_policy_detail", pk=policy.pk)
+    return render(request, "policies/support_policy_form.html", {"policy": policy, "latest": latest, "form": form})

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from policies.models import PovertyStandard
-from policies.services import standards_load
+from policies.models import PovertyStandard, SupportPolicy
+from policies.services import standards_load, support_policies_load
 from tests.conftest import make_household
 
 PERSONAS = (
@@ -77,6 +77,28 @@ ANY_ROLE = expect(200, anonymous=302, no_role=403)
 CITY_ONLY = expect(403, anonymous=302, city_officer=200, admin=200)
 # Read access to a village's review data: the village itself and every level above it.
 VILLAGE_READ = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
+# Support policies: ward, district and city officers read; beneficiary lists and budgets of a ward: the
+# officers of that ward and above (village heads 403: see reviews/views/benefits.py).
+OFFICERS_READ = expect(
+    403,
+    anonymous=302,
+    ward_officer=200,
+    commune_officer=200,
+    district_officer=200,
+    other_district_officer=200,
+    city_officer=200,
+    admin=200,
+)
+WARD_BENEFITS = expect(
+    403,
+    anonymous=302,
+    ward_officer=200,
+    commune_officer=404,
+    district_officer=200,
+    other_district_officer=404,
+    city_officer=200,
+    admin=200,
+)
 VILLAGE_WORK = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=403, city_officer=403, admin=200)
 # Households in village 20236-001: village heads and ward officers edit; district and city officers read.
 READERS_OF_VILLAGE = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
@@ -146,6 +168,41 @@ ROWS = [
         method="post",
         label="empty form",
         statuses=CITY_ONLY,
+    ),
+    Row("policies:support_policy_list", statuses=OFFICERS_READ),
+    Row("policies:support_policy_detail", lambda w: {"pk": w["policy"].pk}, statuses=OFFICERS_READ),
+    Row("policies:support_policy_new_version", lambda w: {"pk": w["policy"].pk}, statuses=CITY_ONLY),
+    Row(
+        "policies:support_policy_new_version",
+        lambda w: {"pk": w["policy"].pk},
+        method="post",
+        label="empty form",
+        statuses=CITY_ONLY,
+    ),
+    Row(
+        "reviews:benefits_home",
+        statuses=expect(
+            403,
+            anonymous=302,
+            ward_officer=302,
+            commune_officer=302,
+            district_officer=302,
+            other_district_officer=302,
+            city_officer=302,
+            admin=302,
+        ),
+    ),
+    Row("reviews:benefit_budget", lambda w: {"unit_code": w["ward"].code, "year": 2027}, statuses=WARD_BENEFITS),
+    Row("reviews:benefit_budget_xlsx", lambda w: {"unit_code": w["ward"].code, "year": 2027}, statuses=WARD_BENEFITS),
+    Row(
+        "reviews:benefit_list",
+        lambda w: {"unit_code": w["ward"].code, "year": 2027, "policy_code": w["policy"].code},
+        statuses=WARD_BENEFITS,
+    ),
+    Row(
+        "reviews:benefit_list_xlsx",
+        lambda w: {"unit_code": w["ward"].code, "year": 2027, "policy_code": w["policy"].code},
+        statuses=WARD_BENEFITS,
     ),
     Row("reviews:start", statuses=expect(302)),
     Row(
@@ -371,6 +428,8 @@ def world(territory, personas):
     w["member"].save()
     w["personas"] = personas
     standards_load()
+    support_policies_load()
+    w["policy"] = SupportPolicy.objects.get(code="health-insurance")
     w["standard"] = PovertyStandard.objects.get(code="city-danang")
     national = PovertyStandard.objects.get(code="national-2022")
     ReviewRequest.objects.create(

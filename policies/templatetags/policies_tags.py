@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from policies import explain
 from policies import vocabulary as v
@@ -78,3 +79,41 @@ def indicator_params(indicator) -> str:
         return format_html('<span class="text-muted">{}</span>', _("no parameters"))
     items = format_html_join("", "<li>{}: <strong>{}</strong> {}</li>", rows)
     return format_html('<ul class="list-unstyled small mb-0">{}</ul>', items)
+
+
+_TARGET_KINDS = {
+    "poor": gettext_lazy("poor households"),
+    "near_poor": gettext_lazy("near-poor households"),
+    "average": gettext_lazy("average-living-standard households"),
+    "escaped_poverty": gettext_lazy("households that escaped poverty"),
+    "escaped_near_poverty": gettext_lazy("households that escaped near-poverty"),
+}
+
+
+@register.simple_tag
+def target_group(group: dict) -> str:
+    """{"kind": "escaped_poverty", "standard": "national-2022", "within_years": 3} as a phrase."""
+    kind = str(_TARGET_KINDS.get(group.get("kind"), group.get("kind")))
+    standard = str(explain.STANDARD_LABELS.get(group.get("standard"), group.get("standard")))
+    text = _("%(kind)s by the %(standard)s standard") % {"kind": kind, "standard": standard}
+    if group.get("within_years"):
+        text += " " + _("within %(years)s years") % {"years": group["within_years"]}
+    return text
+
+
+@register.simple_tag
+def member_condition(condition: dict) -> str:
+    parts = []
+    if condition.get("age_from") is not None or condition.get("age_to") is not None:
+        parts.append(
+            _("aged %(from)s to under %(to)s") % {"from": condition.get("age_from") or 0, "to": condition.get("age_to") or "—"}
+        )
+    if condition.get("in_school"):
+        parts.append(_("attending school"))
+    if condition.get("has_disability"):
+        parts.append(_("with a disability"))
+    if condition.get("no_working_capacity"):
+        parts.append(_("without working capacity"))
+    if condition.get("elderly_from") is not None:
+        parts.append(_("elderly, from %(age)s") % {"age": condition["elderly_from"]})
+    return ", ".join(parts) or _("every member")

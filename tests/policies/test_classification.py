@@ -742,8 +742,9 @@ def test_every_documented_reason_code_is_actually_produced():
 # ------------------------------------------------------------------ purity
 
 
-def test_classification_imports_nothing_from_django():
-    source = (ROOT / "policies" / "classification.py").read_text(encoding="utf-8")
+@pytest.mark.parametrize("module", ["classification.py", "eligibility.py"])
+def test_pure_rule_modules_import_nothing_from_django(module):
+    source = (ROOT / "policies" / module).read_text(encoding="utf-8")
     imported = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
