@@ -331,8 +331,8 @@ def write_workbook(
     ws.append(totals)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last, header_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
