@@ -134,6 +134,12 @@ class Dashboard:
         }
 
 
+def round_standards(round_: ReviewRound) -> list[PovertyStandard]:
+    """The round's standards, the one of the official status first (national before city)."""
+    standards = list(round_.standards.order_by("scope", "code"))
+    return sorted(standards, key=lambda s: s.pk != round_.primary_standard_id)
+
+
 def _child(unit: AdminUnit, path_field: str):
     """``child_code``, with "" for rows of the unit itself (a ward's own list, a village's cases):
     cutting a child code from the unit's own path would ask for a negative length."""
@@ -147,7 +153,7 @@ def _cases(round_: ReviewRound, unit: AdminUnit):
 def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None = None) -> Dashboard:
     """Progress, classes under every standard, movement and denominators per child unit (9 queries)."""
     today = today or timezone.localdate()
-    standards = list(round_.standards.order_by("scope", "code"))  # 1
+    standards = round_standards(round_)  # 1
     primary = next((s for s in standards if s.pk == round_.primary_standard_id), None) or round_.primary_standard
     children = [] if unit.level == AdminUnit.Level.VILLAGE else list(unit.children.current().order_by("name"))  # 2
     figures = {c.code: UnitFigures(code=c.code, name=c.name, unit=c) for c in children}

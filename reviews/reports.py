@@ -15,6 +15,7 @@ from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -68,7 +69,7 @@ def legal_basis_rows(round_: ReviewRound, standards) -> list[str]:
         )
     ]
     for s in standards:
-        rows.append(_("Standard %(name)s: %(basis)s") % {"name": s.name, "basis": s.legal_basis})
+        rows.append(_("%(name)s, legal basis: %(basis)s") % {"name": s.name, "basis": s.legal_basis})
     return rows
 
 
@@ -79,7 +80,7 @@ def summary_report(round_: ReviewRound, unit: AdminUnit, dashboard: dashboards.D
     d = dashboard or dashboards.unit_dashboard(round_, unit)
     units = d.children or [d.total]
     columns = [
-        Column(_("Unit"), 28),
+        Column(_("Administrative unit"), 28),
         Column(_("Resident households"), 13, "int", "sum" if d.total.residents is not None else None),
     ]
     for s in d.standards:
@@ -155,21 +156,21 @@ def deprivation_report(round_: ReviewRound, unit: AdminUnit) -> Report:
 
 
 LIST_TITLES = {
-    "poor": "List of poor households",
-    "near_poor": "List of near-poor households",
-    "escaped": "List of households that escaped poverty or near-poverty",
-    "average": "List of average-living-standard households",
+    "poor": gettext_lazy("List of poor households"),
+    "near_poor": gettext_lazy("List of near-poor households"),
+    "escaped": gettext_lazy("List of households that escaped poverty or near-poverty"),
+    "average": gettext_lazy("List of average-living-standard households"),
 }
 
 
 def list_report(round_: ReviewRound, unit: AdminUnit, kind: str, user) -> Report:
-    standards = list(round_.standards.order_by("scope", "code"))
+    standards = dashboards.round_standards(round_)
     indicator_names = dict(round_.primary_standard.indicators.values_list("key", "name"))
     class_labels = {value: str(label) for value, label in Class.choices}
     movement_labels = {value: str(label) for value, label in Movement.choices}
     show_ids = scope_of(user).role == Assignment.Role.WARD_OFFICER
     columns = [
-        Column(_("No."), 6, "int", "count"),
+        Column(_("Row no."), 6, "int", "count"),
         Column(_("Household code"), 16),
         Column(_("Head of household"), 24),
         Column(_("Citizen ID number") if show_ids else _("Citizen ID number (masked)"), 15),
@@ -206,7 +207,7 @@ def list_report(round_: ReviewRound, unit: AdminUnit, kind: str, user) -> Report
 
     return Report(
         key=kind,
-        title=_(LIST_TITLES[kind]),
+        title=str(LIST_TITLES[kind]),
         columns=columns,
         rows=rows(),
         total_label=_("Total"),
@@ -275,7 +276,7 @@ def write_workbook(
         [_("Unit"), unit.name],
         [_("Review round"), round_.name],
         [_("Exported on"), exported_on.strftime("%d/%m/%Y")],
-        *[[line] for line in legal_basis_rows(round_, round_.standards.order_by("scope", "code"))],
+        *[[line] for line in legal_basis_rows(round_, dashboards.round_standards(round_))],
         *[[line] for line in report.notes],
         [],
     ]
@@ -311,12 +312,13 @@ def write_workbook(
     last = first + written - 1
     total_row = last + 1
     totals: list = []
+    label_at = next((i for i, c in enumerate(report.columns) if c.total is None and i not in report.total_values), 0)
     for i, column in enumerate(report.columns):
         letter = get_column_letter(i + 1)
         fmt = FORMATS.get(column.kind)
         if i in report.total_values:
             value = report.total_values[i]
-        elif i == 0:
+        elif i == label_at:
             value = report.total_label
         elif column.total == "sum":
             value = f"=SUM({letter}{first}:{letter}{last})" if written else 0
