@@ -84,13 +84,13 @@ def summary_report(round_: ReviewRound, unit: AdminUnit, dashboard: dashboards.D
         Column(_("Resident households"), 13, "int", "sum" if d.total.residents is not None else None),
     ]
     for s in d.standards:
-        base = len(columns) + 1
+        base = len(columns)  # index of this standard's poor column; the residents column is 1
         suffix = f" ({s.name})" if len(d.standards) > 1 else ""
         columns += [
             Column(_("Poor households") + suffix, 14, "int", "sum"),
-            Column(_("Poor rate") + suffix, 10, "pct", ("ratio", base, 2)),
+            Column(_("Poor rate") + suffix, 10, "pct", ("ratio", base, 1)),
             Column(_("Near-poor households") + suffix, 14, "int", "sum"),
-            Column(_("Near-poor rate") + suffix, 10, "pct", ("ratio", base + 2, 2)),
+            Column(_("Near-poor rate") + suffix, 10, "pct", ("ratio", base + 2, 1)),
         ]
     columns += [
         Column(_("Average living standard"), 13, "int", "sum"),
@@ -282,6 +282,14 @@ def write_workbook(
     ]
     header_row = len(preamble) + 1
     ws.freeze_panes = f"A{header_row + 1}"
+    # A4 landscape, all columns on the page width, as many pages down as needed; the sheet
+    # properties are written before the rows, so this comes first.
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.row_dimensions[header_row].height = 15 * max(2, max(len(c.header) // int(c.width) + 1 for c in report.columns))
     for line in preamble:
         ws.append(line)
     ws.append([styled(c.header, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for c in report.columns])
@@ -333,11 +341,6 @@ def write_workbook(
     ws.append(totals)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last, header_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     wb.save(out)
     if progress:
         progress(written)

@@ -78,7 +78,11 @@ def test_summary_totals_are_formulas_equal_to_the_dashboard(client, surveyed):
     cell = ws.cell(row=h + 1, column=poor_col + 2)  # poor rate
     assert cell.number_format == "0.0%"
     assert ws.cell(row=h + 1, column=2).number_format == "#,##0"
-    assert str(ws.cell(row=h + 3, column=poor_col + 2).value).startswith("=IF(")
+    total_row = h + 3
+    assert ws.cell(row=total_row, column=poor_col + 2).value == (
+        f'=IF(AND(ISNUMBER(B{total_row}),B{total_row}>0),C{total_row}/B{total_row},"—")'
+    )
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
 
 
 def test_missing_denominator_is_a_dash_not_a_number(client, surveyed):
