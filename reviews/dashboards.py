@@ -301,25 +301,30 @@ class IndicatorShare:
     near_poor_share: Decimal | None
 
 
-def deprivation(round_: ReviewRound, unit: AdminUnit, standard: PovertyStandard) -> tuple[list[IndicatorShare], int, int]:
+def deprivation(
+    round_: ReviewRound, unit: AdminUnit, standard: PovertyStandard, totals: StandardFigures | None = None
+) -> tuple[list[IndicatorShare], int, int]:
     """For poor and near-poor households under ``standard``: how many are deprived on each indicator.
 
-    Returns (indicators in the standard's order, poor households, near-poor households): 3 queries.
+    Returns (indicators in the standard's order, poor households, near-poor households): 2 or 3 queries.
     The keys are unnested in the database (``jsonb_array_elements_text`` on PostgreSQL, ``json_each`` on
     SQLite) so that only one row per class and indicator comes back, whatever the number of households.
     """
     indicators = list(standard.indicators.order_by("position").values_list("key", "name"))
-    totals = dict(
-        CaseResult.objects.filter(
-            case__round=round_,
-            case__village__path__startswith=unit.path,
-            standard=standard,
-            household_class__in=(Class.POOR, Class.NEAR_POOR),
+    if totals is not None:  # the dashboard already counted them: save a scan of the results
+        counted = {Class.POOR: totals.poor, Class.NEAR_POOR: totals.near_poor}
+    else:
+        counted = dict(
+            CaseResult.objects.filter(
+                case__round=round_,
+                case__village__path__startswith=unit.path,
+                standard=standard,
+                household_class__in=(Class.POOR, Class.NEAR_POOR),
+            )
+            .values_list("household_class")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .values_list("household_class")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     result, case, village = CaseResult._meta.db_table, Case._meta.db_table, AdminUnit._meta.db_table
     unnest = (
         "CROSS JOIN LATERAL jsonb_array_elements_text(r.deprived_keys) AS k(value)"
@@ -337,7 +342,7 @@ def deprivation(round_: ReviewRound, unit: AdminUnit, standard: PovertyStandard)
         cursor.execute(sql, [round_.pk, standard.pk, unit.path + "%", Class.POOR, Class.NEAR_POOR])
         for household_class, key, n in cursor.fetchall():
             counts[(household_class, key)] = n
-    poor_total, near_total = totals.get(Class.POOR, 0), totals.get(Class.NEAR_POOR, 0)
+    poor_total, near_total = counted.get(Class.POOR, 0), counted.get(Class.NEAR_POOR, 0)
     shares = [
         IndicatorShare(
             key=key,

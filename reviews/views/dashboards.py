@@ -63,7 +63,7 @@ def dashboard(request, round_id: int, code: str):
     round_, unit = _scoped(request, round_id, code)
     scope = scope_of(request.user)
     d = dashboards.unit_dashboard(round_, unit)
-    shares, poor_total, near_total = dashboards.deprivation(round_, unit, d.primary)
+    shares, poor_total, near_total = dashboards.deprivation(round_, unit, d.primary, d.total.figures(d.primary.pk))
     points = dashboards.trend(round_, unit)
     ancestors = [u for u in AdminUnit.objects.filter(code__in=unit.ancestor_codes()[:-1]).order_by("path") if scope.covers(u)]
     primary = d.total.figures(d.primary.pk)
