@@ -35,6 +35,9 @@ demo: install
 	DEBUG=1 $(PY) manage.py seed_review_demo
 	DEBUG=1 $(PY) manage.py seed_policy_demo
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the accounts above."
+	@# The task worker builds long Excel exports; it runs beside the server and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole test suite (DATABASE_URL picks the database; SQLite when unset).

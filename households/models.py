@@ -352,3 +352,40 @@ class IdNumberReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.member} – {self.revealed_at:%d/%m/%Y %H:%M}"
+class ResidentCountQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ResidentCountQuerySet":
+        return self.filter(access.unit_q(user, "unit__"))
+
+
+class ResidentCount(models.Model):
+    """Resident households of a ward/commune in a year: the denominator of every poverty rate.
+
+    Entered by the ward officer or imported by the city department; districts and the city are the
+    sums of their wards. A unit without a figure has no rate (shown as missing, never estimated).
+    """
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered by the ward")
+        IMPORTED = "imported", _("Imported from Excel")
+        DEMO = "demo", _("Demo data")
+
+    unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="resident_counts")
+    year = models.PositiveSmallIntegerField(_("year"))
+    households = models.PositiveIntegerField(_("resident households"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ENTERED)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ResidentCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resident households")
+        verbose_name_plural = _("resident households")
+        ordering = ["unit__path", "-year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_resident_count_per_unit_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}: {self.households}"

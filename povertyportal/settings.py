@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "households",
     "policies",
     "reviews",
@@ -134,6 +136,12 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+# Long exports run in a worker (`manage.py db_worker`); the queue is a table in the same database,
+# so the demo on SQLite and production on PostgreSQL need nothing else. Tests use the immediate backend.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Exports longer than this many rows go to the worker; shorter ones stream in the response.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", default=3000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

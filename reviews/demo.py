@@ -10,9 +10,9 @@ import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 
-from households.models import AdminUnit, Household
+from households.models import AdminUnit, Household, ResidentCount
 from policies.models import PovertyStandard
 from reviews import services
 from reviews.models import Case, Class, OfficialStatus, ReviewRequest, ReviewRound
@@ -141,4 +141,18 @@ def seed_requests(*, seed: int, village_codes: list[str], ward_officer_username:
             recorded_by=user,
         )
         created += 1
+    return created
+
+
+def seed_resident_counts(*, year: int = 2026) -> int:
+    """Demo denominators: each ward's registered households plus a few percent (source "demo", never real)."""
+    counts = dict(Household.objects.active().values_list("village__parent_id").annotate(n=models.Count("id")).order_by())
+    created = 0
+    for ward in AdminUnit.objects.current().wards():
+        _obj, was_created = ResidentCount.objects.get_or_create(
+            unit=ward,
+            year=year,
+            defaults={"households": int(counts.get(ward.pk, 0) * 1.04), "source": ResidentCount.Source.DEMO},
+        )
+        created += was_created
     return created

@@ -120,6 +120,22 @@ def member(w):
     return {"code": w["household"].code, "member_id": w["member"].pk}
 
 
+DASHBOARD_ROLES_ONLY = dict(village_head=403, other_village_head=403, no_role=403)
+DASHBOARD_CITY = expect(404, anonymous=302, village_head=403, other_village_head=403, no_role=403, city_officer=200, admin=200)
+DASHBOARD_WARD = expect(
+    404,
+    anonymous=302,
+    village_head=403,
+    other_village_head=403,
+    no_role=403,
+    ward_officer=200,
+    district_officer=200,
+    city_officer=200,
+    admin=200,
+)
+OWNER_ONLY = expect(404, anonymous=302, city_officer=200)
+WARD_RESIDENTS = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
+
 ROWS = [
     Row("home", statuses=expect(302, **STAFF, no_role=403)),
     Row(
@@ -238,6 +254,52 @@ ROWS = [
     ),
     Row("reviews:household_reviews", lambda w: {"code": w["household"].code}, statuses=expect(404, **VILLAGE_READ)),
     Row("reviews:certificate", lambda w: {"pk": w["official"].pk}, statuses=expect(404, **VILLAGE_WORK)),
+    # Dashboards and reports: ward, district and city officers, each in their own area.
+    Row("reviews:dashboard_home", statuses=expect(302, **DASHBOARD_ROLES_ONLY)),
+    Row(
+        "reviews:dashboard", lambda w: {"round_id": w["round"].pk, "code": w["city"].code}, label="city", statuses=DASHBOARD_CITY
+    ),
+    Row(
+        "reviews:dashboard", lambda w: {"round_id": w["round"].pk, "code": w["ward"].code}, label="ward", statuses=DASHBOARD_WARD
+    ),
+    Row(
+        "reviews:dashboard",
+        lambda w: {"round_id": w["round"].pk, "code": w["village"].code},
+        label="village",
+        statuses=DASHBOARD_WARD,
+    ),
+    Row(
+        "reviews:report",
+        lambda w: {"round_id": w["round"].pk, "code": w["ward"].code, "report": "summary"},
+        label="ward summary",
+        statuses=DASHBOARD_WARD,
+    ),
+    Row(
+        "reviews:report",
+        lambda w: {"round_id": w["round"].pk, "code": w["ward"].code, "report": "poor"},
+        label="ward poor list",
+        statuses=DASHBOARD_WARD,
+    ),
+    Row(
+        "reviews:report",
+        lambda w: {"round_id": w["round"].pk, "code": w["city"].code, "report": "deprivation"},
+        label="city deprivation",
+        statuses=DASHBOARD_CITY,
+    ),
+    # An export belongs to the user who asked (the city officer here): anyone else gets 404.
+    Row("reviews:export_detail", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),
+    Row("reviews:export_progress", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),
+    Row("reviews:export_download", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),
+    Row("reviews:resident_counts", lambda w: {"code": w["ward"].code}, statuses=WARD_RESIDENTS),
+    Row(
+        "reviews:resident_counts",
+        lambda w: {"code": w["ward"].code},
+        method="post",
+        label="empty form",
+        statuses=WARD_RESIDENTS,
+    ),
+    Row("reviews:resident_import", statuses=CITY_ONLY),
+    Row("reviews:resident_import", method="post", label="empty form", statuses=CITY_ONLY),
 ]
 
 # ---- review rounds: pages of the ward, district and city officers (reviews/urls_manage.py)
@@ -455,6 +517,14 @@ def world(territory, personas):
         decision_date=date(2026, 11, 1),
         effective_from=date(2027, 1, 1),
     )
+    from django.core.files.base import ContentFile
+
+    from reviews.models import ExportJob
+
+    w["job"] = ExportJob.objects.create(
+        user=personas["city_officer"], round=w["round"], unit=territory["city"], report="poor", status="done"
+    )
+    w["job"].file.save("poor.xlsx", ContentFile(b"PK test"))
     return w
 
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from households.models import AdminUnit, Assignment
-from reviews.demo import seed_current_round, seed_previous_round, seed_requests
+from reviews.demo import seed_current_round, seed_previous_round, seed_requests, seed_resident_counts
 
 
 class Command(BaseCommand):
@@ -23,8 +23,9 @@ class Command(BaseCommand):
         villages = list(AdminUnit.objects.filter(parent=ward.unit).values_list("code", flat=True)[:3])
         requests = seed_requests(seed=options["seed"], village_codes=villages, ward_officer_username=ward.user.username)
         round_ = seed_current_round()
+        residents = seed_resident_counts(year=round_.year)
         self.stdout.write(
             self.style.SUCCESS(
-                f"2025 lists: {listed} households; requests: {requests}; open round: {round_.name} with {round_.cases.count()} households in scope"
+                f"2025 lists: {listed} households; requests: {requests}; demo resident counts: {residents}; open round: {round_.name} with {round_.cases.count()} households in scope"
             )
         )

@@ -1,0 +1,115 @@
+"""City dashboard server time against the raw SQL aggregates it needs (PostgreSQL, city scale).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/bench_dashboard.py
+
+"Server time" is the whole request through Django's test client (middleware, session, scoping, the
+ORM queries, Python assembly, template and SVG rendering), logged in as the city officer. "Raw" is the
+same GROUP BY work written by hand in SQL and run with a bare cursor: cases by district, status and
+movement; results by district, standard and class; the deprivation unnest; the trend. Median of runs
+after a warm-up. Goals (issue 7): dashboard ≤ 2 × raw and < 300 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from households.models import AdminUnit  # noqa: E402
+from reviews.models import ReviewRound  # noqa: E402
+
+RUNS = int(os.environ.get("RUNS", "9"))
+
+RAW = [
+    # cases by district, area type, status, movement
+    """SELECT split_part(v.path, '/', 3) AS child, v.area_type, c.status, c.movement, count(*)
+       FROM reviews_case c JOIN households_adminunit v ON v.id = c.village_id
+       WHERE c.round_id = %(round)s AND v.path LIKE %(path)s GROUP BY 1, 2, 3, 4""",
+    # results by district, area type, standard, class
+    """SELECT split_part(v.path, '/', 3) AS child, v.area_type, r.standard_id, r.household_class, count(*)
+       FROM reviews_caseresult r JOIN reviews_case c ON c.id = r.case_id JOIN households_adminunit v ON v.id = c.village_id
+       WHERE c.round_id = %(round)s AND v.path LIKE %(path)s AND r.household_class <> '' GROUP BY 1, 2, 3, 4""",
+    # deprivation: poor / near-poor households per indicator (primary standard)
+    """SELECT r.household_class, k.value, count(*) FROM reviews_caseresult r
+       JOIN reviews_case c ON c.id = r.case_id JOIN households_adminunit v ON v.id = c.village_id
+       CROSS JOIN LATERAL jsonb_array_elements_text(r.deprived_keys) AS k(value)
+       WHERE c.round_id = %(round)s AND r.standard_id = %(standard)s AND v.path LIKE %(path)s
+         AND r.household_class IN ('poor', 'near_poor') GROUP BY 1, 2""",
+    # trend over rounds
+    """SELECT c.round_id, c.result_class, c.movement, count(*) FROM reviews_case c
+       JOIN households_adminunit v ON v.id = c.village_id
+       WHERE v.path LIKE %(path)s AND c.result_class <> '' GROUP BY 1, 2, 3""",
+    # villages with open cases, village and ward lists, resident households
+    """SELECT split_part(v.path, '/', 3), count(DISTINCT c.village_id) FROM reviews_case c
+       JOIN households_adminunit v ON v.id = c.village_id
+       WHERE c.round_id = %(round)s AND v.path LIKE %(path)s AND c.status IN ('to_screen', 'to_survey') GROUP BY 1""",
+    """SELECT split_part(v.path, '/', 3), l.status, count(*) FROM reviews_villagelist l
+       JOIN households_adminunit v ON v.id = l.village_id WHERE l.round_id = %(round)s GROUP BY 1, 2""",
+    """SELECT split_part(w.path, '/', 3), l.status, count(*) FROM reviews_wardlist l
+       JOIN households_adminunit w ON w.id = l.ward_id WHERE l.round_id = %(round)s GROUP BY 1, 2""",
+    """SELECT split_part(w.path, '/', 3), w.area_type, sum(n.households), count(*) FROM households_residentcount n
+       JOIN households_adminunit w ON w.id = n.unit_id WHERE n.year = 2026 GROUP BY 1, 2""",
+]
+
+
+def median_ms(fn) -> tuple[float, list[float]]:
+    fn()  # warm-up
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), times
+
+
+def main() -> None:
+    round_ = ReviewRound.objects.get(kind="periodic", year=2026)
+    city = AdminUnit.objects.get(level="city", valid_to__isnull=True)
+    user = get_user_model().objects.get(username=os.environ.get("BENCH_USER", "thanhpho"))
+    client = Client()
+    client.force_login(user)
+    url = reverse("reviews:dashboard", args=[round_.pk, city.code])
+    params = {"round": round_.pk, "path": city.path + "%", "standard": round_.primary_standard_id}
+
+    def view():
+        response = client.get(url, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.status_code
+
+    def raw():
+        with connection.cursor() as cur:
+            for sql in RAW:
+                cur.execute(sql, params)
+                cur.fetchall()
+
+    reset_queries()
+    view()
+    captured = list(connection.queries)
+    view_ms, view_runs = median_ms(view)
+    raw_ms, raw_runs = median_ms(raw)
+    print(f"households: {city.path} round {round_.name}: {round_.cases.count():,} cases")
+    print(f"dashboard view: median {view_ms:.1f} ms over {RUNS} runs ({len(captured)} queries)")
+    print(f"raw SQL aggregates ({len(RAW)} statements): median {raw_ms:.1f} ms")
+    print(f"ratio view / raw = {view_ms / raw_ms:.2f}  (goal ≤ 2.0; view goal < 300 ms)")
+    slow = sorted(captured, key=lambda q: -float(q["time"]))[:5]
+    print("slowest queries of one view run:")
+    for q in slow:
+        print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:110]}")
+
+
+if __name__ == "__main__":
+    main()

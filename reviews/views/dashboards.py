@@ -1,0 +1,219 @@
+"""Dashboards of a round for the user's unit (ward, district, city) with drill-down to the household,
+the Excel reports (short ones streamed, long ones built by the worker), and resident households."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from households.access import get_visible_or_404, require_role, role_required, scope_of
+from households.models import AdminUnit, Assignment, ResidentCount
+from households.residents import resident_count_set, resident_counts_import
+from reviews import dashboards, exports, reports
+from reviews.forms_dashboards import ResidentCountForm, ResidentImportForm
+from reviews.models import ExportJob, ReviewRound
+from reviews.svg import Series, hbar_chart
+from reviews.templatetags.dashboard_format import number, percent
+
+Role = Assignment.Role
+DASHBOARD_ROLES = (Role.WARD_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _home_unit(request) -> AdminUnit:
+    scope = scope_of(request.user)
+    if scope.unit is not None:
+        return scope.unit
+    unit = AdminUnit.objects.current().filter(level=AdminUnit.Level.CITY).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@require_GET
+@role_required(*DASHBOARD_ROLES)
+def dashboard_home(request):
+    """The latest round (periodic first) for the user's own unit."""
+    round_ = dashboards.rounds_for_dashboard().filter(kind=ReviewRound.Kind.PERIODIC).first()
+    round_ = round_ or dashboards.rounds_for_dashboard().first()
+    if round_ is None:
+        return render(request, "reviews/dashboards/no_round.html")
+    return redirect("reviews:dashboard", round_id=round_.pk, code=_home_unit(request).code)
+
+
+def _scoped(request, round_id: int, code: str) -> tuple[ReviewRound, AdminUnit]:
+    require_role(request.user, *DASHBOARD_ROLES)
+    unit = get_visible_or_404(AdminUnit.objects.select_related("parent"), request.user, code=code)
+    round_ = get_object_or_404(ReviewRound.objects.select_related("primary_standard"), pk=round_id)
+    return round_, unit
+
+
+@require_GET
+@login_required
+def dashboard(request, round_id: int, code: str):
+    round_, unit = _scoped(request, round_id, code)
+    scope = scope_of(request.user)
+    d = dashboards.unit_dashboard(round_, unit)
+    shares, poor_total, near_total = dashboards.deprivation(round_, unit, d.primary, d.total.figures(d.primary.pk))
+    points = dashboards.trend(round_, unit)
+    ancestors = [u for u in AdminUnit.objects.filter(code__in=unit.ancestor_codes()[:-1]).order_by("path") if scope.covers(u)]
+    primary = d.total.figures(d.primary.pk)
+    charts = {
+        "units": hbar_chart(
+            title=_("Poor and near-poor households per unit"),
+            labels=[c.name for c in d.children],
+            series=[
+                Series(_("Poor"), [c.figures(d.primary.pk).poor for c in d.children]),
+                Series(_("Near-poor"), [c.figures(d.primary.pk).near_poor for c in d.children]),
+            ],
+            value_format=number,
+        )
+        if d.children
+        else None,
+        "standards": hbar_chart(
+            title=_("National and city standard side by side"),
+            labels=[s.name for s in d.standards],
+            series=[
+                Series(_("Poor"), [d.total.figures(s.pk).poor for s in d.standards]),
+                Series(_("Near-poor"), [d.total.figures(s.pk).near_poor for s in d.standards]),
+            ],
+            value_format=number,
+        ),
+        "deprivation": hbar_chart(
+            title=_("Share of households deprived on each indicator"),
+            labels=[s.name for s in shares],
+            series=[
+                Series(_("Poor"), [s.poor_share for s in shares]),
+                Series(_("Near-poor"), [s.near_poor_share for s in shares]),
+            ],
+            value_format=percent,
+            maximum=1.0,
+        ),
+        "trend": hbar_chart(
+            title=_("Poor and near-poor households by round"),
+            labels=[p.round.name for p in points],
+            series=[Series(_("Poor"), [p.poor for p in points]), Series(_("Near-poor"), [p.near_poor for p in points])],
+            value_format=number,
+        ),
+    }
+    households = dashboards.village_households(round_, unit) if unit.level == AdminUnit.Level.VILLAGE else None
+    return render(
+        request,
+        "reviews/dashboards/dashboard.html",
+        {
+            "round": round_,
+            "rounds": list(dashboards.rounds_for_dashboard()),
+            "unit": unit,
+            "ancestors": ancestors,
+            "d": d,
+            "primary": primary,
+            "shares": shares,
+            "poor_total": poor_total,
+            "near_total": near_total,
+            "trend": points,
+            "charts": charts,
+            "households": households,
+            "reports": _report_links(),
+            "can_enter_residents": unit.is_ward_level and scope.role == Role.WARD_OFFICER,
+            "can_import_residents": scope.is_admin or scope.role == Role.CITY_OFFICER,
+        },
+    )
+
+
+def _report_links():
+    return [
+        ("summary", _("Unit summary")),
+        ("deprivation", _("Deprivation analysis")),
+        ("poor", _("Poor households")),
+        ("near_poor", _("Near-poor households")),
+        ("escaped", _("Escaped households")),
+        ("average", _("Average-living-standard households")),
+    ]
+
+
+@require_GET
+@login_required
+def report_download(request, round_id: int, code: str, report: str):
+    """A short report streams in the response; a long list becomes a job for the worker."""
+    if report not in reports.REPORTS:
+        raise Http404
+    round_, unit = _scoped(request, round_id, code)
+    rows = reports.report_rows_estimate(report, round_, unit)
+    if rows > settings.EXPORT_INLINE_MAX_ROWS:
+        job = exports.export_request(user=request.user, round_=round_, unit=unit, report=report, rows_total=rows)
+        return redirect("reviews:export_detail", pk=job.pk)
+    buffer = io.BytesIO()
+    reports.write_workbook(reports.build_report(report, round_, unit, request.user), buffer, round_=round_, unit=unit)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{report}-{unit.code}-{round_.year}.xlsx"'
+    return response
+
+
+def _own_job(request, pk) -> ExportJob:
+    """Only the user who asked may see or fetch the file; anyone else gets 404."""
+    return get_object_or_404(ExportJob.objects.select_related("round", "unit"), pk=pk, user=request.user)
+
+
+@require_GET
+@login_required
+def export_detail(request, pk):
+    return render(request, "reviews/dashboards/export.html", {"job": _own_job(request, pk)})
+
+
+@require_GET
+@login_required
+def export_progress(request, pk):
+    return render(request, "reviews/dashboards/_export_progress.html", {"job": _own_job(request, pk)})
+
+
+@require_GET
+@login_required
+def export_download(request, pk):
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.WARD_OFFICER)
+def resident_counts(request, code: str):
+    """The ward officer's figure of resident households per year for their ward."""
+    ward = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
+    if not ward.is_ward_level:
+        raise PermissionDenied
+    form = ResidentCountForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident_count_set(unit=ward, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Resident households saved."))
+            return redirect("reviews:resident_counts", code=ward.code)
+    counts = ResidentCount.objects.filter(unit=ward).select_related("entered_by").order_by("-year")
+    return render(request, "reviews/dashboards/residents.html", {"ward": ward, "form": form, "counts": counts})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CITY_OFFICER)
+def resident_import(request):
+    """The city department imports every ward's figure from one workbook (all rows or none)."""
+    form = ResidentImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        scope = scope_of(request.user)
+        report = resident_counts_import(file=form.cleaned_data["file"], user=request.user, allowed=scope.unit)
+        if not report.errors:
+            messages.success(request, _("%(n)s figures imported.") % {"n": report.saved})
+            return redirect("reviews:resident_import")
+    return render(request, "reviews/dashboards/residents_import.html", {"form": form, "report": report})

@@ -1,0 +1,154 @@
+"""Dashboards of a round: figures, scope, drill-down and bounded queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from households.models import ResidentCount
+from reviews import dashboards
+from reviews.models import Case
+from tests.conftest import make_household
+from tests.reviews.conftest import survey
+
+
+@pytest.fixture
+def surveyed(review):
+    """HH-A and HH-B surveyed poor (urban ward), HH-R surveyed in the rural commune; HH-C still to screen."""
+    head = review["personas"]["village_head"]
+    survey(review["cases"]["a"], head)
+    survey(review["cases"]["b"], head)
+    survey(review["cases"]["r"], review["personas"]["commune_officer"])
+    return review
+
+
+def test_city_dashboard_counts_classes_per_district_and_total(surveyed):
+    w = surveyed
+    d = dashboards.unit_dashboard(w["round"], w["city"])
+    national = w["standards"]["national-2022"].pk
+    by_code = {c.code: c for c in d.children}
+    assert d.total.cases == 4
+    assert d.total.done == 3
+    assert by_code["492"].cases == 3
+    assert by_code["497"].cases == 1
+    classes = {c: getattr(d.total.figures(national), c) for c in ("poor", "near_poor", "average", "not_poor")}
+    assert sum(classes.values()) == 3
+    assert classes == {
+        c: Case.objects.filter(round=w["round"], result_class=c).count() for c in ("poor", "near_poor", "average", "not_poor")
+    }
+    assert by_code["492"].figures(national).poor + by_code["497"].figures(national).poor == d.total.figures(national).poor
+
+
+def test_rates_need_every_ward_figure_and_are_never_invented(surveyed):
+    w = surveyed
+    national = w["standards"]["national-2022"].pk
+    ResidentCount.objects.create(unit=w["ward"], year=2026, households=200)
+    d = dashboards.unit_dashboard(w["round"], w["city"])
+    by_code = {c.code: c for c in d.children}
+    assert by_code["492"].residents == 200
+    assert by_code["492"].poor_rate(national) == Decimal(by_code["492"].figures(national).poor) / 200
+    assert by_code["497"].residents is None
+    assert by_code["497"].poor_rate(national) is None
+    assert d.total.residents is None, "one commune missing: no city denominator"
+    ResidentCount.objects.create(unit=w["commune"], year=2026, households=100)
+    d = dashboards.unit_dashboard(w["round"], w["city"])
+    assert d.total.residents == 300
+    assert d.by_area["urban"].residents == 200
+    assert d.by_area["rural"].residents == 100
+
+
+def test_ward_dashboard_groups_by_village_and_counts_its_own_list(surveyed):
+    w = surveyed
+    d = dashboards.unit_dashboard(w["round"], w["ward"])
+    by_code = {c.code: c for c in d.children}
+    assert by_code["20236-001"].cases == 2
+    assert by_code["20236-002"].cases == 1
+    assert d.total.wards == 1
+    assert d.total.villages == 2
+
+
+def test_deprivation_counts_each_indicator_from_the_results(surveyed):
+    w = surveyed
+    from reviews.models import CaseResult
+
+    standard = w["standards"]["national-2022"]
+    shares, poor, near = dashboards.deprivation(w["round"], w["city"], standard)
+    results = CaseResult.objects.filter(case__round=w["round"], standard=standard, household_class="poor")
+    assert poor == results.count()
+    for share in shares:
+        expected = sum(1 for r in results if share.key in r.deprived_keys)
+        assert share.poor == expected
+    assert any(s.poor for s in shares)
+
+
+def test_trend_lists_every_round_of_the_kind(surveyed):
+    points = dashboards.trend(surveyed["round"], surveyed["city"])
+    assert [p.round for p in points] == [surveyed["round"]]
+    assert points[0].poor + points[0].near_poor >= 1
+
+
+def _households_in_many_villages(review, n):
+    from tests.conftest import make_unit
+
+    ward = review["ward"]
+    for i in range(n):
+        village = make_unit(f"20236-1{i:02d}", f"Tổ {i}", "village", ward)
+        make_household(village, f"HH-X{i}", members=2)
+
+
+def _dashboard_queries(client, review, django_assert_max_num_queries, max_queries):
+    client.force_login(review["personas"]["city_officer"])
+    url = reverse("reviews:dashboard", args=[review["round"].pk, review["ward"].code])
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("villages", [2, 20])
+def test_dashboard_query_count_does_not_grow_with_units(client, surveyed, django_assert_max_num_queries, villages):
+    _households_in_many_villages(surveyed, villages)
+    # session + user + assignment, round, unit, ancestors, rounds list, 9 aggregates, 3 deprivation, 2 trend.
+    _dashboard_queries(client, surveyed, django_assert_max_num_queries, 24)
+
+
+def test_city_officer_sees_the_city_with_links_down_to_districts(client, surveyed):
+    w = surveyed
+    client.force_login(w["personas"]["city_officer"])
+    response = client.get(reverse("reviews:dashboard_home"))
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Bảng tổng hợp" in body
+    assert reverse("reviews:dashboard", args=[w["round"].pk, "492"]) in body
+    assert "<svg" in body
+
+
+def test_village_level_lists_households_with_links(client, surveyed):
+    w = surveyed
+    client.force_login(w["personas"]["ward_officer"])
+    response = client.get(reverse("reviews:dashboard", args=[w["round"].pk, w["village"].code]))
+    body = response.content.decode()
+    assert "HH-A" in body and "HH-B" in body
+    assert "HH-C" not in body
+    assert reverse("reviews:household_reviews", kwargs={"code": "HH-A"}) in body
+
+
+def test_district_officer_cannot_open_another_district(client, surveyed):
+    w = surveyed
+    client.force_login(w["personas"]["district_officer"])
+    assert client.get(reverse("reviews:dashboard", args=[w["round"].pk, w["commune"].code])).status_code == 404
+    assert client.get(reverse("reviews:dashboard", args=[w["round"].pk, w["city"].code])).status_code == 404
+
+
+def test_village_head_may_not_use_dashboards(client, surveyed):
+    client.force_login(surveyed["personas"]["village_head"])
+    url = reverse("reviews:dashboard", args=[surveyed["round"].pk, surveyed["village"].code])
+    assert client.get(url).status_code == 403
+
+
+def test_missing_rate_is_shown_as_a_dash(client, surveyed):
+    client.force_login(surveyed["personas"]["city_officer"])
+    body = client.get(reverse("reviews:dashboard", args=[surveyed["round"].pk, "48"])).content.decode()
+    assert "—" in body

@@ -1,0 +1,247 @@
+"""Excel reports read back with openpyxl: headers, totals, formats, scope; long lists via the worker."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from households.models import Member, ResidentCount
+from reviews import dashboards, reports
+from reviews.models import ExportJob
+from tests.conftest import make_household
+from tests.reviews.conftest import survey
+
+
+@pytest.fixture
+def surveyed(review):
+    head = review["personas"]["village_head"]
+    for key in ("a", "b"):
+        survey(review["cases"][key], head)
+    survey(review["cases"]["r"], review["personas"]["commune_officer"])
+    Member.objects.filter(household=review["households"]["a"], relationship="head").update(id_number="048090001212")
+    ResidentCount.objects.create(unit=review["ward"], year=2026, households=400)
+    ResidentCount.objects.create(unit=review["commune"], year=2026, households=100)
+    return review
+
+
+def _download(client, user, w, unit, report):
+    client.force_login(user)
+    response = client.get(reverse("reviews:report", args=[w["round"].pk, unit.code, report]))
+    return response
+
+
+def _sheet(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def _header_row(ws, first_header):
+    for row in ws.iter_rows(min_row=1, max_row=30):
+        if row[0].value == first_header:
+            return row[0].row
+    raise AssertionError(f"no header {first_header!r} in {[r[0].value for r in ws.iter_rows(max_row=30)]}")
+
+
+def test_summary_has_title_unit_round_legal_basis_and_vietnamese_headers(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
+    assert ws["A1"].value == "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo"
+    texts = [c.value for c in ws["A"][:12] if c.value]
+    assert "Đơn vị" in texts and "Đợt rà soát" in texts and "Ngày xuất" in texts
+    assert any(str(t).startswith("Căn cứ") for t in texts)
+    h = _header_row(ws, "Đơn vị hành chính")
+    headers = [c.value for c in ws[h]]
+    assert "Hộ dân cư" in headers
+    assert ws.freeze_panes == f"A{h + 1}"
+    assert ws.auto_filter.ref.startswith(f"A{h}:")
+    assert ws.print_title_rows == f"${h}:${h}"
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == "9"  # A4
+
+
+def test_summary_totals_are_formulas_equal_to_the_dashboard(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
+    h = _header_row(ws, "Đơn vị hành chính")
+    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    body, total = rows[:-1], rows[-1]
+    assert sorted(r[0] for r in body) == ["Huyện Hòa Vang", "Quận Hải Châu"]
+    assert total[0] == "Tổng cộng"
+    d = dashboards.unit_dashboard(w["round"], w["city"])
+    national = w["standards"]["national-2022"].pk
+    poor_col = 2  # after unit and resident households: national standard first
+    assert total[poor_col] == f"=SUM(C{h + 1}:C{h + 2})"
+    assert sum(r[poor_col] for r in body) == d.total.figures(national).poor
+    assert sum(r[1] for r in body) == d.total.residents == 500
+    cell = ws.cell(row=h + 1, column=poor_col + 2)  # poor rate
+    assert cell.number_format == "0.0%"
+    assert ws.cell(row=h + 1, column=2).number_format == "#,##0"
+    total_row = h + 3
+    assert ws.cell(row=total_row, column=poor_col + 2).value == (
+        f'=IF(AND(ISNUMBER(B{total_row}),B{total_row}>0),C{total_row}/B{total_row},"—")'
+    )
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+
+
+def test_missing_denominator_is_a_dash_not_a_number(client, surveyed):
+    w = surveyed
+    ResidentCount.objects.filter(unit=w["commune"]).delete()
+    ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
+    h = _header_row(ws, "Đơn vị hành chính")
+    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    hoa_vang = next(r for r in rows if r[0] == "Huyện Hòa Vang")
+    assert hoa_vang[1] == "—" and hoa_vang[3] == "—"
+    assert rows[-1][1] == "—"
+
+
+def test_deprivation_analysis_counts_and_share_formulas(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["district_officer"], w, w["district"], "deprivation"))
+    h = _header_row(ws, "Chỉ số")
+    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    shares, poor, near = dashboards.deprivation(w["round"], w["district"], w["round"].primary_standard)
+    assert [r[0] for r in rows[:-1]] == [s.name for s in shares]
+    assert [r[1] for r in rows[:-1]] == [s.poor for s in shares]
+    assert rows[-1][1] == poor and rows[-1][3] == near
+    total_row = h + 1 + len(shares)
+    assert rows[0][2] == f'=IF(B${total_row}>0,B${h + 1}/B${total_row},"—")'
+    assert ws.cell(row=h + 1, column=3).number_format == "0.0%"
+
+
+def test_poor_list_for_ward_officer_shows_full_id_and_vnd_income(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["ward_officer"], w, w["ward"], "poor"))
+    h = _header_row(ws, "STT")
+    headers = [c.value for c in ws[h]]
+    assert headers[:4] == ["STT", "Mã hộ", "Chủ hộ", "Số định danh cá nhân/CCCD"]
+    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    codes = [r[1] for r in rows[:-1]]
+    assert set(codes) <= {"HH-A", "HH-B"} and codes
+    assert "HH-R" not in codes
+    row_a = next(r for r in rows if r[1] == "HH-A")
+    assert row_a[3] == "048090001212"
+    assert ws.cell(row=h + 1, column=9).number_format == "#,##0"
+    assert rows[-1][0] == f"=COUNT(A{h + 1}:A{h + len(codes)})"
+    assert rows[-1][7] == f"=SUM(H{h + 1}:H{h + len(codes)})"
+
+
+def test_poor_list_masks_ids_for_other_roles_and_keeps_to_the_unit(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "poor"))
+    h = _header_row(ws, "STT")
+    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))[:-1]
+    row_a = next(r for r in rows if r[1] == "HH-A")
+    assert row_a[3] == "0480******12"
+
+
+def test_other_ward_households_are_absent_from_a_ward_list(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["commune_officer"], w, w["commune"], "poor"))
+    h = _header_row(ws, "STT")
+    codes = [r[1] for r in ws.iter_rows(min_row=h + 1, values_only=True)][:-1]
+    assert "HH-A" not in codes and "HH-B" not in codes
+
+
+@pytest.mark.parametrize(
+    ("persona", "unit", "status"),
+    [
+        ("village_head", "village", 403),
+        ("other_district_officer", "district", 404),
+        ("commune_officer", "ward", 404),
+        ("no_role", "city", 403),
+    ],
+)
+def test_reports_outside_scope_or_role_are_refused(client, surveyed, persona, unit, status):
+    w = surveyed
+    assert _download(client, w["personas"][persona], w, w[unit], "poor").status_code == status
+
+
+def test_unknown_report_is_404(client, surveyed):
+    assert _download(client, surveyed["personas"]["city_officer"], surveyed, surveyed["city"], "nope").status_code == 404
+
+
+@pytest.mark.parametrize("households", [2, 20])
+def test_list_export_query_count_does_not_grow_with_households(client, surveyed, django_assert_max_num_queries, households):
+    from reviews.models import Case, CaseResult
+
+    w = surveyed
+    base = CaseResult.objects.filter(case=w["cases"]["a"])
+    for i in range(households):
+        h = make_household(w["village"], f"HH-N{i}", members=2)
+        case = Case.objects.create(
+            round=w["round"], household=h, village=w["village"], inclusion="form01", status="surveyed", result_class="poor"
+        )
+        CaseResult.objects.bulk_create(
+            CaseResult(
+                case=case,
+                standard_id=r.standard_id,
+                household_class=r.household_class,
+                income_per_person_month=r.income_per_person_month,
+                deprivation_count=r.deprivation_count,
+                deprived_keys=r.deprived_keys,
+            )
+            for r in base
+        )
+    client.force_login(w["personas"]["ward_officer"])
+    url = reverse("reviews:report", args=[w["round"].pk, w["ward"].code, "poor"])
+    # session, user, assignment, unit, round, count, standards, indicators, rows, round standards (preamble).
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_long_list_runs_in_the_worker_and_only_its_owner_gets_the_file(client, surveyed, settings, personas):
+    w = surveyed
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    client.force_login(w["personas"]["ward_officer"])
+    response = client.get(reverse("reviews:report", args=[w["round"].pk, w["ward"].code, "poor"]))
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reviews:export_detail", args=[job.pk])
+    assert job.status == ExportJob.Status.DONE
+    assert job.file.name.startswith("exports/")
+    assert job.rows_done == job.rows_total >= 2
+    progress = client.get(reverse("reviews:export_progress", args=[job.pk]))
+    body = progress.content.decode()
+    assert 'data-status="done"' in body and "100 %" in body
+    assert "hx-trigger" not in body, "a finished job stops polling"
+    download = client.get(reverse("reviews:export_download", args=[job.pk]))
+    assert download.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert any(row[1] == "HH-A" for row in ws.iter_rows(values_only=True))
+    client.force_login(personas["city_officer"])
+    for name in ("export_detail", "export_progress", "export_download"):
+        assert client.get(reverse(name.join(["reviews:", ""]), args=[job.pk])).status_code == 404
+
+
+def test_running_job_reports_its_progress_and_keeps_polling(client, surveyed):
+    w = surveyed
+    job = ExportJob.objects.create(
+        user=w["personas"]["city_officer"],
+        round=w["round"],
+        unit=w["city"],
+        report="poor",
+        rows_total=200,
+        rows_done=50,
+        status="running",
+    )
+    client.force_login(w["personas"]["city_officer"])
+    body = client.get(reverse("reviews:export_progress", args=[job.pk])).content.decode()
+    assert 'aria-valuenow="25"' in body and "hx-trigger" in body
+    assert client.get(reverse("reviews:export_download", args=[job.pk])).status_code == 404
+
+
+def test_write_workbook_streams_rows_and_reports_progress(surveyed):
+    w = surveyed
+    seen = []
+    report = reports.Report(
+        key="poor",
+        title="t",
+        columns=[reports.Column("n", 5, "int", "sum"), reports.Column("v", 5, "vnd")],
+        rows=((i, i * 1000) for i in range(5)),
+    )
+    out = io.BytesIO()
+    assert reports.write_workbook(report, out, round_=w["round"], unit=w["city"], progress=seen.append, progress_every=2) == 5
+    assert seen == [2, 4, 5]
