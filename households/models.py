@@ -352,6 +352,8 @@ class IdNumberReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.member} – {self.revealed_at:%d/%m/%Y %H:%M}"
+
+
 class ResidentCountQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ResidentCountQuerySet":
         return self.filter(access.unit_q(user, "unit__"))

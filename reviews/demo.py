@@ -15,7 +15,7 @@ from django.db import models, transaction
 from households.models import AdminUnit, Household, ResidentCount
 from policies.models import PovertyStandard
 from reviews import services
-from reviews.models import Case, Class, OfficialStatus, ReviewRequest, ReviewRound
+from reviews.models import Case, CaseResult, Class, OfficialStatus, ReviewRequest, ReviewRound
 
 DEMO_CITY_LINES = {
     "urban_income_line": 2_600_000,
@@ -73,6 +73,26 @@ def seed_previous_round(*, seed: int, focus_ward_code: str | None) -> int:
     )
     if any(c.pk is None for c in cases):
         cases = list(Case.objects.filter(round=round_).order_by("household_id"))
+    # Results as the engine would have stored them, so dashboards and reports have last year's figures.
+    keys = list(national.indicators.values_list("key", flat=True))
+    lines = {"urban": national.urban_income_line, "rural": national.rural_income_line}
+    areas = dict(AdminUnit.objects.villages().values_list("id", "area_type"))
+    results = []
+    for c in cases:
+        deprived = rng.sample(keys, rng.randint(3, 5) if c.result_class == Class.POOR else rng.randint(0, 2))
+        line = lines[areas[c.village_id] or "urban"]
+        results.append(
+            CaseResult(
+                case=c,
+                standard=national,
+                household_class=c.result_class,
+                deprivation_count=len(deprived),
+                deprived_keys=deprived,
+                income_per_person_month=rng.randint(line // 3, line),
+                explanation={"demo": True},
+            )
+        )
+    CaseResult.objects.bulk_create(results, batch_size=2000)
     wards = dict(AdminUnit.objects.villages().values_list("id", "parent_id"))
     OfficialStatus.objects.bulk_create(
         [

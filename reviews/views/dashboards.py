@@ -166,7 +166,8 @@ def _own_job(request, pk) -> ExportJob:
 @require_GET
 @login_required
 def export_detail(request, pk):
-    return render(request, "reviews/dashboards/export.html", {"job": _own_job(request, pk)})
+    job = _own_job(request, pk)
+    return render(request, "reviews/dashboards/export.html", {"job": job, "report_label": dict(_report_links()).get(job.report, job.report)})
 
 
 @require_GET
