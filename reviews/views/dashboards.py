@@ -167,7 +167,9 @@ def _own_job(request, pk) -> ExportJob:
 @login_required
 def export_detail(request, pk):
     job = _own_job(request, pk)
-    return render(request, "reviews/dashboards/export.html", {"job": job, "report_label": dict(_report_links()).get(job.report, job.report)})
+    return render(
+        request, "reviews/dashboards/export.html", {"job": job, "report_label": dict(_report_links()).get(job.report, job.report)}
+    )
 
 
 @require_GET
