@@ -21,17 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
 os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.db import connection, reset_queries
+from django.test import Client
+from django.urls import reverse
 
-from households.models import AdminUnit  # noqa: E402
-from reviews.models import ReviewRound  # noqa: E402
+from households.models import AdminUnit
+from reviews.models import ReviewRound
 
 RUNS = int(os.environ.get("RUNS", "9"))
 

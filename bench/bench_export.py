@@ -25,17 +25,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.utils import translation  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from openpyxl import Workbook
 
-from households.models import AdminUnit  # noqa: E402
-from reviews import reports  # noqa: E402
-from reviews.models import ReviewRound  # noqa: E402
+from households.models import AdminUnit
+from reviews import reports
+from reviews.models import ReviewRound
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 

@@ -39,16 +39,16 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'out-import.sqlite3'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
 
-from households.importing import COLUMNS, RELATIONSHIPS, SEXES, households_import  # noqa: E402
-from households.models import AdminUnit, Household, Member  # noqa: E402
-from households.validation import ethnicity_by_name  # noqa: E402
+from households.importing import COLUMNS, RELATIONSHIPS, SEXES, households_import
+from households.models import AdminUnit, Household, Member
+from households.validation import ethnicity_by_name
 
 VILLAGES = 40
 

@@ -22,16 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
 os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, transaction
 
-from households.models import AdminUnit, Household, ResidentCount  # noqa: E402
-from policies.models import PovertyStandard  # noqa: E402
-from reviews.demo import DEMO_CITY_LINES  # noqa: E402
-from reviews.models import ReviewRound, VillageList, WardList  # noqa: E402
+from households.models import AdminUnit, Household, ResidentCount
+from policies.models import PovertyStandard
+from reviews.demo import DEMO_CITY_LINES
+from reviews.models import ReviewRound, VillageList, WardList
 
 CASE_COLUMNS = (
     "round_id, household_id, village_id, inclusion, status, reopened, quick_screen, durable_walls, durable_columns, "
