@@ -196,20 +196,25 @@ def village_create(*, ward: AdminUnit, name: str, unit_type: str = "") -> AdminU
 
 
 @transaction.atomic
-def villages_import(*, text: str) -> tuple[int, int]:
+def villages_import(*, text: str, within: AdminUnit | None = None) -> tuple[int, int]:
     """Import villages from CSV (parent_code, name). All rows are checked first; nothing is written if
-    one is wrong. Re-importing the same file creates nothing. Returns (created, already present)."""
+    one is wrong. Re-importing the same file creates nothing. Returns (created, already present).
+
+    ``within`` limits the file to wards under that unit (a ward officer imports only into their ward)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not {"parent_code", "name"} <= set(reader.fieldnames or ()):
         raise ValidationError(_("The file must have the columns: parent_code, name."))
     rows = [
         (line, (r["parent_code"] or "").strip(), " ".join((r["name"] or "").split())) for line, r in enumerate(reader, start=2)
     ]
-    wards = {u.code: u for u in AdminUnit.objects.wards().filter(code__in={code for _l, code, _n in rows})}
+    wards_qs = AdminUnit.objects.wards().filter(code__in={code for _l, code, _n in rows})
+    if within is not None:
+        wards_qs = wards_qs.under(within)
+    wards = {u.code: u for u in wards_qs}
     errors = []
     for line, code, name in rows:
         if code not in wards:
-            errors.append(_("Line %(line)d: %(code)s is not a ward or commune code.") % {"line": line, "code": code})
+            errors.append(_("Line %(line)d: %(code)s is not a ward or commune code of your area.") % {"line": line, "code": code})
         if not name:
             errors.append(_("Line %(line)d: the name is empty.") % {"line": line})
     if errors:

@@ -7,6 +7,7 @@ app_name = "households"
 urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/villages/new/", views.village_create_view, name="village_create"),
+    path("units/<str:code>/villages/import/", views.village_import_view, name="village_import"),
     path("households/", views.household_list_view, name="list"),
     path("households/export.xlsx", views.household_export_view, name="export"),
     path("households/new/", views.household_create_view, name="create"),

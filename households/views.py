@@ -27,7 +27,17 @@ from households.access import (
 )
 from households.exporting import household_header, household_rows, write_xlsx
 from households.filters import HouseholdFilter
-from households.forms import HouseholdForm, ImportForm, LeaveForm, MoveForm, RevealForm, SplitForm, VillageForm, member_formset
+from households.forms import (
+    HouseholdForm,
+    ImportForm,
+    LeaveForm,
+    MoveForm,
+    RevealForm,
+    SplitForm,
+    VillageForm,
+    VillageImportForm,
+    member_formset,
+)
 from households.models import AdminUnit, Assignment, Household, Member
 from households.selectors import children_with_counts
 from households.services import (
@@ -39,7 +49,7 @@ from households.services import (
     member_leave,
     member_move,
 )
-from households.territory import village_create
+from households.territory import village_create, villages_import
 
 
 @require_GET
@@ -65,6 +75,27 @@ def unit_detail(request, code):
         "households/unit_detail.html",
         {"unit": unit, "children": children_with_counts(unit), "ancestors": ancestors, "can_add_village": can_add_village},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Assignment.Role.WARD_OFFICER)
+def village_import_view(request, code):
+    """A ward officer imports the ward's villages / residential groups from CSV (all rows or none)."""
+    ward = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
+    if not ward.is_ward_level:
+        raise PermissionDenied
+    form = VillageImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, present = villages_import(text=form.cleaned_data["file"], within=ward)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request, _("%(created)d villages added, %(present)d already present.") % {"created": created, "present": present}
+            )
+            return redirect("households:unit_detail", code=ward.code)
+    return render(request, "households/village_import.html", {"ward": ward, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

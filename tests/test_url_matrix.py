@@ -220,6 +220,19 @@ ROWS = [
         lambda w: {"unit_code": w["ward"].code, "year": 2027, "policy_code": w["policy"].code},
         statuses=WARD_BENEFITS,
     ),
+    Row(
+        "households:village_import",
+        lambda w: {"code": w["ward"].code},
+        label="own ward",
+        statuses=expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200),
+    ),
+    Row(
+        "households:village_import",
+        lambda w: {"code": w["ward"].code},
+        method="post",
+        label="own ward, empty form",
+        statuses=expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200),
+    ),
     Row("reviews:start", statuses=expect(302)),
     Row(
         "reviews:village_cases",

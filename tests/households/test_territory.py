@@ -91,3 +91,24 @@ def test_village_import_writes_all_rows_or_none_and_is_idempotent():
     with translation.override("en"), pytest.raises(ValidationError, match="Line 3"):
         villages_import(text="parent_code,name\n20236,Tổ 9\n492,Not a ward\n")
     assert not AdminUnit.objects.filter(name="Tổ 9").exists()
+
+
+def test_a_ward_officer_imports_villages_into_their_own_ward_only(client, personas, territory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(personas["ward_officer"])
+    url = reverse("households:village_import", args=[territory["ward"].code])
+    good = SimpleUploadedFile("v.csv", "parent_code,name\n20236,Tổ dân phố 7\n20236,Tổ dân phố 8\n".encode())
+    response = client.post(url, {"file": good})
+    assert response.status_code == 302
+    assert set(
+        AdminUnit.objects.filter(parent=territory["ward"], name__startswith="Tổ dân phố ").values_list("name", flat=True)
+    ) >= {
+        "Tổ dân phố 7",
+        "Tổ dân phố 8",
+    }
+    other_ward = SimpleUploadedFile("v.csv", "parent_code,name\n20236,Tổ dân phố 9\n20293,Thôn 9\n".encode())
+    response = client.post(url, {"file": other_ward})
+    assert response.status_code == 200 and "20293" in response.content.decode()
+    assert not AdminUnit.objects.filter(name__in=["Tổ dân phố 9", "Thôn 9"]).exists()
