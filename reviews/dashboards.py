@@ -151,7 +151,7 @@ def _cases(round_: ReviewRound, unit: AdminUnit):
 
 
 def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None = None) -> Dashboard:
-    """Progress, classes under every standard, movement and denominators per child unit (9 queries)."""
+    """Progress, classes under every standard, movement and denominators per child unit (8 or 9 queries)."""
     today = today or timezone.localdate()
     standards = round_standards(round_)  # 1
     primary = next((s for s in standards if s.pk == round_.primary_standard_id), None) or round_.primary_standard
@@ -217,7 +217,8 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
             elif passed["village_deadline"]:
                 f.villages_overdue += row["n"]
 
-    # 6: villages that still have households to screen or survey.
+    # 6: villages that still have households to screen or survey, once the survey deadline has passed
+    # (before it nobody is behind, so the scan is skipped).
     rows = (
         _cases(round_, unit)
         .filter(status__in=OPEN_CASE)
@@ -225,10 +226,12 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
         .values("child")
         .annotate(n=Count("village_id", distinct=True))
         .order_by()
+        if passed["survey_deadline"]
+        else []
     )
     for row in rows:
         for f in targets(row["child"]):
-            f.villages_behind_survey += row["n"] if passed["survey_deadline"] else 0
+            f.villages_behind_survey += row["n"]
 
     # 7: ward lists by child and status.
     rows = (

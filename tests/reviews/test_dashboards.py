@@ -81,6 +81,22 @@ def test_deprivation_counts_each_indicator_from_the_results(surveyed):
     assert any(s.poor for s in shares)
 
 
+def test_villages_behind_the_survey_count_only_after_the_deadline(surveyed):
+    """HH-C of the first village is still to screen: its village is behind once the deadline has passed."""
+    from datetime import date
+
+    w = surveyed
+    round_ = w["round"]
+    round_.survey_deadline = date(2026, 10, 15)
+    before = dashboards.unit_dashboard(round_, w["city"], today=date(2026, 10, 15))
+    after = dashboards.unit_dashboard(round_, w["city"], today=date(2026, 10, 16))
+    assert before.total.villages_behind_survey == 0
+    assert after.total.villages_behind_survey == 1
+    assert {c.code: c.villages_behind_survey for c in after.children} == {"492": 1, "497": 0}
+    round_.survey_deadline = None
+    assert dashboards.unit_dashboard(round_, w["city"], today=date(2027, 1, 1)).total.villages_behind_survey == 0
+
+
 def test_trend_lists_every_round_of_the_kind(surveyed):
     points = dashboards.trend(surveyed["round"], surveyed["city"])
     assert [p.round for p in points] == [surveyed["round"]]
