@@ -186,7 +186,9 @@ class _IdNumbers:
 
 
 def _birth(rng: random.Random, age: int) -> date:
-    return date(REFERENCE_YEAR - age, 1, 1) + timedelta(days=rng.randrange(365))
+    """A birth date at which the person is ``age`` on 1 September of the reference year (the day the
+    year's review opens), so that nobody is born in the future whenever the demo is generated."""
+    return date(REFERENCE_YEAR - age, 9, 1) - timedelta(days=rng.randrange(365))
 
 
 def _person_facts(rng: random.Random, age: int, sex: str, rural: bool) -> dict:

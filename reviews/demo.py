@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -149,9 +150,10 @@ def seed_requests(*, seed: int, village_codes: list[str], ward_officer_username:
     listed = OfficialStatus.objects.values("household_id")
     created = 0
     for household in Household.objects.filter(village__code__in=village_codes).exclude(pk__in=listed).order_by("code"):
-        if ReviewRequest.objects.filter(household=household).exists() or rng.random() > 0.5:
+        # Both draws happen for every household, so that a second run makes the same picks (and skips them).
+        picked, received = rng.random() <= 0.5, date(2026, 9, 1) + timedelta(days=rng.randint(0, 40))
+        if not picked or ReviewRequest.objects.filter(household=household).exists():
             continue
-        received = date(2026, 9, 1) + timedelta(days=rng.randint(0, 40))
         ReviewRequest.objects.create(
             household=household,
             form=ReviewRequest.Form.FORM_01,
@@ -176,3 +178,59 @@ def seed_resident_counts(*, year: int = 2026) -> int:
         )
         created += was_created
     return created
+
+
+WATER_WEIGHTS = {
+    "piped": 70,
+    "drilled_well": 12,
+    "protected_dug_well": 6,
+    "rain_water": 3,
+    "unprotected_well": 6,
+    "surface_water": 3,
+}
+LATRINE_WEIGHTS = {"septic": 68, "semi_septic": 12, "pour_flush": 6, "simple_pit": 9, "none": 5}
+
+
+def seed_survey_progress(round_: ReviewRound, *, seed: int, keep_ward_code: str | None, share: float = 0.7) -> int:
+    """Survey about ``share`` of the round's households outside the ward the demo users work in, so the
+    district and city dashboards show a round in progress. Household facts are drawn at random around the
+    standards' lines and classified by the engine through ``services.case_classify``, the function the
+    survey pages use; the demo users' ward stays untouched for them to survey. Runs once per round."""
+    outside = round_.cases.select_related("village", "round")
+    keep = AdminUnit.objects.filter(code=keep_ward_code).first() if keep_ward_code else None
+    if keep is not None:
+        outside = outside.exclude(village__path__startswith=keep.path)
+    if outside.exclude(status=Case.Status.TO_SCREEN).exists():
+        return 0  # already seeded
+    cases = outside.filter(status=Case.Status.TO_SCREEN)
+    rng = random.Random(f"{seed}:survey-progress")
+    surveyed = 0
+    with transaction.atomic():
+        for case in cases.order_by("id"):
+            if rng.random() >= share:
+                continue
+            members = case.members.count() or 1
+            per_person_month = rng.randint(1_000_000, 4_500_000)
+            income = per_person_month * members * 12
+            in_agriculture = case.village.area_type == AdminUnit.AreaType.RURAL and rng.random() < 0.5
+            values = {
+                "durable_walls": rng.random() < 0.75,
+                "durable_columns": rng.random() < 0.75,
+                "durable_roof": rng.random() < 0.75,
+                "floor_area_m2": Decimal(members * rng.randint(50, 250)) / 10,
+                "water_source": rng.choices(list(WATER_WEIGHTS), weights=list(WATER_WEIGHTS.values()))[0],
+                "latrine": rng.choices(list(LATRINE_WEIGHTS), weights=list(LATRINE_WEIGHTS.values()))[0],
+                "uses_telecom": rng.random() < 0.85,
+                "devices": sorted(d for d in ("tv", "radio", "computer", "smartphone") if rng.random() < 0.4),
+                "in_agriculture": in_agriculture,
+                "income_agriculture": income // 2 if in_agriculture else 0,
+                "income_wages": income - (income // 2 if in_agriculture else 0),
+                "sections_done": list(services.SURVEY_SECTIONS),
+                "status": Case.Status.TO_SURVEY,
+            }
+            Case.objects.filter(pk=case.pk).update(**values)
+            for name, value in values.items():
+                setattr(case, name, value)
+            services.case_classify(case)
+            surveyed += 1
+    return surveyed

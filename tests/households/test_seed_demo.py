@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -26,6 +28,9 @@ def test_seed_demo_creates_plausible_households_with_valid_id_numbers():
     for m in with_ids:
         assert check_citizen_id(m.id_number, sex=m.sex, birth_date=m.date_of_birth) == [], m.id_number
     assert len({m.id_number for m in with_ids}) == len(with_ids)
+    # Nobody is born after the demo round opens (1 September 2026), whatever day the demo is generated:
+    # a baby born "in the future" made the survey's age rules fail.
+    assert max(m.date_of_birth for m in members) <= date(2026, 9, 1)
 
 
 def test_seed_demo_is_deterministic_and_idempotent():
