@@ -30,6 +30,7 @@ messages: $(VENV)/.installed
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py load_standards
+	DEBUG=1 $(PY) manage.py load_holidays
 	DEBUG=1 $(PY) manage.py load_support_policies
 	DEBUG=1 $(PY) manage.py seed_demo --structure $(STRUCTURE) --households $(HOUSEHOLDS)
 	DEBUG=1 $(PY) manage.py seed_review_demo

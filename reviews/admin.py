@@ -4,7 +4,16 @@ official statuses are read-only in the admin."""
 
 from django.contrib import admin
 
-from reviews.models import ExportJob, OfficialStatus, ReviewRequest, ReviewRound, Transition, VillageList, WardList
+from reviews.models import (
+    ExportJob,
+    OfficialStatus,
+    PublicHoliday,
+    ReviewRequest,
+    ReviewRound,
+    Transition,
+    VillageList,
+    WardList,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,3 +79,12 @@ class ExportJobAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "report", "unit", "status", "rows_done", "rows_total")
     list_filter = ("status", "report")
     list_select_related = ("user", "unit")
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(ReadOnlyAdmin):
+    """Read-only here too: the city officer's page adds and removes days and audits each change."""
+
+    list_display = ("day", "name", "note", "added_by", "added_at")
+    list_select_related = ("added_by",)
+    date_hierarchy = "day"

@@ -167,3 +167,19 @@ class RequestForm(forms.Form):
     received_on = date_field(_("Received on"))
     channel = forms.ChoiceField(label=_("Channel"), choices=ReviewRequest.Channel.choices)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class HolidayForm(forms.Form):
+    day = date_field(_("Date"), error_messages={"required": _("Give the date of the holiday.")})
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        error_messages={"required": _("Give the holiday's name.")},
+        help_text=_("For example: Tết Nguyên đán, Giỗ Tổ Hùng Vương, Quốc khánh (ngày nghỉ thứ hai), nghỉ bù."),
+    )
+    note = forms.CharField(
+        label=_("Legal basis / note"),
+        max_length=255,
+        required=False,
+        help_text=_("The announcement that sets the day, e.g. the government's notice on the year's holidays."),
+    )

@@ -12,6 +12,7 @@ household's official status for the year (``OfficialStatus``). Every state chang
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -400,9 +401,12 @@ class Transition(models.Model):
         "ward_approve": _("Ward list approved"),
         "ward_decide": _("Chairman's decision recorded"),
         "ward_reopen": _("Ward list reopened"),
+        "holiday_add": _("Public holiday added"),
+        "holiday_remove": _("Public holiday removed"),
     }
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="transitions")
+    # Empty for changes that belong to no round (the public holidays every round's periods count on).
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True)
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
@@ -462,6 +466,42 @@ class OfficialStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} – {self.year}: {self.household_class}"
+
+
+class PublicHolidayQuerySet(models.QuerySet):
+    def between(self, first: date, last: date) -> PublicHolidayQuerySet:
+        return self.filter(day__range=(first, last))
+
+    def in_year(self, year: int) -> PublicHolidayQuerySet:
+        return self.filter(day__year=year)
+
+
+class PublicHoliday(models.Model):
+    """A public holiday: not a working day for the posting and re-check periods.
+
+    The fixed solar-calendar days of the Labour Code 2019 (Law 45/2019/QH14, Article 112) ship as
+    data (``load_holidays``); Tết, Hùng Kings' day and the second National Day holiday move every
+    year and are announced by the government, so the city officer adds them.
+    """
+
+    day = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    note = models.CharField(_("legal basis / note"), max_length=255, blank=True)
+    # Empty for the days loaded from the shipped file by ``load_holidays``.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = PublicHolidayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} – {self.name}"
 
 
 def _export_path(job: ExportJob, filename: str) -> str:

@@ -21,8 +21,8 @@ from policies import movement as movement_rules
 from policies.models import PovertyStandard
 from policies.services import standard_lock
 from reviews import workflow
-from reviews.calendar import add_working_days, period_end
 from reviews.facts import household_facts, result_as_data
+from reviews.holidays import posting_end, recheck_due
 from reviews.models import (
     Case,
     CaseMember,
@@ -465,7 +465,7 @@ def ward_post(*, ward_list: WardList, user, starts_on: date):
 
     def apply(wl):
         wl.posting_starts_on = starts_on
-        wl.posting_ends_on = period_end(starts_on, round_.posting_working_days)
+        wl.posting_ends_on = posting_end(starts_on, round_.posting_working_days)
         return ["posting_starts_on", "posting_ends_on"]
 
     return workflow.perform("ward_post", ward_list, user, guard=guard, apply=apply, data={"starts_on": starts_on.isoformat()})
@@ -486,7 +486,7 @@ def complaint_record(*, case: Case, user, received_on: date, complainant: str, c
         complainant=complainant,
         content=content,
         recorded_by=user,
-        recheck_due_on=add_working_days(received_on, case.round.recheck_working_days),
+        recheck_due_on=recheck_due(received_on, case.round.recheck_working_days),
     )
     Case.objects.filter(pk=case.pk).update(reopened=True)
     case.reopened = True

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.views import approvals, manage, requests, rounds
+from reviews.views import approvals, holidays, manage, requests, rounds
 
 ward = "rounds/<int:round_id>/wards/<str:ward_code>/"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("rounds/<int:round_id>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:round_id>/deadlines/", rounds.round_deadlines, name="round_deadlines"),
     path("rounds/<int:round_id>/close/", rounds.round_close, name="round_close"),
+    path("holidays/", holidays.holiday_list, name="holiday_list"),
+    path("holidays/<int:holiday_id>/remove/", holidays.holiday_remove, name="holiday_remove"),
     path("my-ward/", manage.my_ward, name="my_ward"),
     path(ward, manage.ward_detail, name="ward_detail"),
     path(f"{ward}villages/<str:village_code>/meeting/", manage.meeting_record, name="meeting_record"),

@@ -242,7 +242,7 @@ def perform(
 
 def record(
     *,
-    round_: ReviewRound,
+    round_: ReviewRound | None,
     user,
     action: str,
     unit=None,
@@ -252,7 +252,8 @@ def record(
     to_status="",
     from_status="",
 ):
-    """Record an event that is not a list transition (a case screened, a complaint) in the same log."""
+    """Record an event that is not a list transition (a case screened, a complaint, a public holiday
+    added or removed: those belong to no round) in the same log."""
     return Transition.objects.create(
         round=round_,
         unit=unit if unit is not None else (case.village if case else None),

@@ -360,6 +360,16 @@ ROWS += [
     ),
     manage_row("reviews:round_close", ROUND, statuses=CITY_ONLY),
     manage_row("reviews:round_close", ROUND, method="post", statuses=expect(403, anonymous=302, city_officer=302)),
+    Row("reviews:holiday_list", statuses=CITY_ONLY),
+    Row("reviews:holiday_list", method="post", label="empty form", statuses=CITY_ONLY),
+    Row("reviews:holiday_remove", lambda w: {"holiday_id": w["holiday"].pk}, statuses=CITY_ONLY),
+    Row(
+        "reviews:holiday_remove",
+        lambda w: {"holiday_id": w["holiday"].pk},
+        method="post",
+        label="future day",
+        statuses=expect(403, anonymous=302, city_officer=302, admin=302),
+    ),
     manage_row("reviews:my_ward", statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=302, admin=302)),
     manage_row("reviews:ward_detail", WARD, statuses=WARD_READERS),
     manage_row("reviews:meeting_record", VILLAGE, statuses=WARD_OFFICER_ACTS),
@@ -493,7 +503,7 @@ def world(territory, personas):
     from datetime import date
 
     from reviews import services
-    from reviews.models import Case, OfficialStatus, ReviewRequest
+    from reviews.models import Case, OfficialStatus, PublicHoliday, ReviewRequest
 
     w = dict(territory)
     w["household"] = make_household(territory["village"], "HH-1", members=2)
@@ -505,6 +515,7 @@ def world(territory, personas):
     standards_load()
     support_policies_load()
     w["policy"] = SupportPolicy.objects.get(code="health-insurance")
+    w["holiday"] = PublicHoliday.objects.create(day=date(2099, 9, 3), name="Quốc khánh (ngày nghỉ thứ hai)")
     w["standard"] = PovertyStandard.objects.get(code="city-danang")
     national = PovertyStandard.objects.get(code="national-2022")
     ReviewRequest.objects.create(

@@ -14,8 +14,8 @@ from households import access
 from households.models import Assignment
 from reviews import selectors_manage as selectors
 from reviews import services, workflow
-from reviews.calendar import period_end
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
+from reviews.holidays import posting_end
 from reviews.models import Case, Complaint, ReviewRound, VillageList, WardList
 from reviews.views.common import attach_errors, flash_errors, refusal, render_form
 
@@ -59,7 +59,8 @@ def ward_detail(request, round_id, ward_code):
             "timeline": selectors.ward_timeline(ward_list),
             "can": can,
             "post_form": PostForm(initial={"starts_on": today}),
-            "posting_preview": period_end(today, posting_days),
+            # The holidays cost one query, paid only when the posting form (and its preview) is shown.
+            "posting_preview": posting_end(today, posting_days) if "ward_post" in can else None,
             "posting_running": ward_list.posting_ends_on is not None and today <= ward_list.posting_ends_on,
             "decision_form": DecisionForm(initial={"decision_date": today}),
             "is_ward_officer": access.scope_of(user).role == Role.WARD_OFFICER,

@@ -93,6 +93,7 @@ def round_detail(request, round_id):
             "by_status": by_status,
             "ward_lists": ward_lists,
             "can_edit": workflow.can("round_close", round_, request.user),
+            "can_manage_holidays": access.has_role(request.user, Role.CITY_OFFICER),
         },
     )
 

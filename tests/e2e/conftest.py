@@ -54,8 +54,10 @@ def browser():
 
 @pytest.fixture
 def demo(transactional_db, settings):
-    """A fresh database with the demo territory (2023 structure), households and the open 2026 round."""
+    """A fresh database with the demo territory (2023 structure), the shipped public holidays (as
+    `make demo` loads them), households and the open 2026 round."""
     settings.DEMO_DATA_ALLOWED = True
+    call_command("load_holidays", verbosity=0)
     call_command("seed_demo", households=3000, seed=7, villages_per_ward=(2, 3), verbosity=0)
     call_command("seed_review_demo", seed=7, verbosity=0)
 

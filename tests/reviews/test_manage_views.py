@@ -533,8 +533,9 @@ def test_the_ward_page_costs_the_same_queries_for_2_and_20_villages(client_for, 
     path = url("reviews:ward_detail", review)
     few = _count_queries(client, path)
     add_villages(review, 18)
-    # session, user, assignment, ward, ward list, village lists, case counts, meetings, complaints, timeline
-    with django_assert_max_num_queries(10):
+    # session, user, assignment, ward, ward list, village lists, case counts, meetings, complaints, timeline,
+    # public holidays of the posting preview
+    with django_assert_max_num_queries(11):
         response = client.get(path)
     assert len(response.context["villages"]) == 20
     assert _count_queries(client, path) == few
