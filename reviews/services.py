@@ -382,7 +382,9 @@ def _movement_for(case: Case, current: str) -> str:
 # ----------------------------------------------------------------------------- village and ward lists
 
 
-def village_submit(*, village_list: VillageList, user):
+def village_submit(*, village_list: VillageList, user, reason: str = "", today: date | None = None):
+    """Send the village list to the ward; after the round's village deadline only with the reason for the delay."""
+
     def guard(vl):
         pending = Case.objects.filter(
             round_id=vl.round_id, village_id=vl.village_id, status__in=[Case.Status.TO_SCREEN, Case.Status.TO_SURVEY]
@@ -390,7 +392,7 @@ def village_submit(*, village_list: VillageList, user):
         if pending.exists():
             raise workflow.WorkflowError(_("%(n)d households are not screened or surveyed yet.") % {"n": pending.count()})
 
-    return workflow.perform("village_submit", village_list, user, guard=guard)
+    return workflow.perform("village_submit", village_list, user, guard=guard, reason=reason, today=today)
 
 
 def village_return(*, village_list: VillageList, user, reason: str):
@@ -520,7 +522,8 @@ def complaint_resolve(*, complaint: Complaint, user, resolution: str) -> Complai
     return complaint
 
 
-def ward_submit(*, ward_list: WardList, user, today: date | None = None):
+def ward_submit(*, ward_list: WardList, user, reason: str = "", today: date | None = None):
+    """Report the ward list upward for an opinion; after the round's ward deadline only with the reason for the delay."""
     today = today or timezone.localdate()
 
     def guard(wl):
@@ -535,7 +538,7 @@ def ward_submit(*, ward_list: WardList, user, today: date | None = None):
         if open_complaints.exists():
             raise workflow.WorkflowError(_("%(n)d complaints are still being re-checked.") % {"n": open_complaints.count()})
 
-    return workflow.perform("ward_submit", ward_list, user, guard=guard)
+    return workflow.perform("ward_submit", ward_list, user, guard=guard, reason=reason, today=today)
 
 
 def ward_return(*, ward_list: WardList, user, reason: str):
@@ -546,8 +549,9 @@ def ward_return(*, ward_list: WardList, user, reason: str):
     return workflow.perform("ward_return", ward_list, user, reason=reason, apply=apply)
 
 
-def ward_approve(*, ward_list: WardList, user, reason: str = ""):
-    return workflow.perform("ward_approve", ward_list, user, reason=reason)
+def ward_approve(*, ward_list: WardList, user, reason: str = "", today: date | None = None):
+    """Approve the ward list; after the round's approval deadline only with the reason for the delay."""
+    return workflow.perform("ward_approve", ward_list, user, reason=reason, today=today)
 
 
 @transaction.atomic

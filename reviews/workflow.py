@@ -7,17 +7,20 @@ with who, when and why. Views never set a status themselves.
 
 Area: an object outside the user's area answers 404 (``Http404``); inside it, a role that may not
 act answers 403 (``PermissionDenied``); a valid role acting on the wrong state, on a closed round
-or without a required reason gets a ``WorkflowError`` whose message is shown to the user.
+or without a required reason gets a ``WorkflowError`` whose message is shown to the user. A step with a
+phase deadline (``Action.deadline``) done after it needs the reason for the delay, kept in the log.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +49,9 @@ class Action:
     reason_required: bool = False
     # Who acts: "unit" = someone whose area covers the object's unit; "approver" = the approving unit's officer.
     actor: str = "unit"
+    # The round's phase deadline for this step (a ReviewRound date field). After it the step still goes
+    # through (a late list is better than none) but only with the reason for the delay, which is recorded.
+    deadline: str | None = None
 
 
 ACTIONS: dict[str, Action] = {
@@ -58,6 +64,7 @@ ACTIONS: dict[str, Action] = {
             VL.SUBMITTED,
             (Role.VILLAGE_HEAD, Role.WARD_OFFICER),
             gettext_lazy("Submit the village list"),
+            deadline="village_deadline",
         ),
         Action(
             "village_return",
@@ -82,6 +89,7 @@ ACTIONS: dict[str, Action] = {
             WL.SUBMITTED,
             (Role.WARD_OFFICER,),
             gettext_lazy("Send the ward list for opinion"),
+            deadline="ward_deadline",
         ),
         Action(
             "ward_return",
@@ -101,6 +109,7 @@ ACTIONS: dict[str, Action] = {
             (Role.DISTRICT_OFFICER, Role.CITY_OFFICER),
             gettext_lazy("Approve the ward list"),
             actor="approver",
+            deadline="approval_deadline",
         ),
         Action(
             "ward_decide",
@@ -162,7 +171,16 @@ def check_area(user, obj) -> Scope:
     return scope
 
 
-def check(action_name: str, obj, user, *, reason: str = "") -> Action:
+def overdue(action_name: str, round_: ReviewRound, today: date | None = None) -> date | None:
+    """The phase deadline of ``action_name`` in ``round_`` if it has passed (``today`` is after it), else None."""
+    field = ACTIONS[action_name].deadline
+    deadline = getattr(round_, field) if field else None
+    if deadline is None or (today or timezone.localdate()) <= deadline:
+        return None
+    return deadline
+
+
+def check(action_name: str, obj, user, *, reason: str = "", today: date | None = None) -> Action:
     """Raise Http404 / PermissionDenied / WorkflowError unless ``user`` may do ``action_name`` to ``obj`` now."""
     action = ACTIONS[action_name]
     if not isinstance(obj, action.model):
@@ -180,6 +198,11 @@ def check(action_name: str, obj, user, *, reason: str = "") -> Action:
         raise WorkflowError(_("This cannot be done now: the list is “%(status)s”.") % {"status": obj.get_status_display()})
     if action.reason_required and not reason.strip():
         raise WorkflowError(_("Give a reason."))
+    late = overdue(action_name, round_, today)
+    if late and not reason.strip():
+        raise WorkflowError(
+            _("The deadline for this step was %(day)s. Give the reason for the delay.") % {"day": late.strftime("%d/%m/%Y")}
+        )
     return action
 
 
@@ -205,6 +228,7 @@ def perform(
     data: dict | None = None,
     apply: Callable[[object], list[str]] | None = None,
     guard: Callable[[object], None] | None = None,
+    today: date | None = None,
 ) -> Transition:
     """Check, then move ``obj`` to the action's target state and record the transition.
 
@@ -213,7 +237,10 @@ def perform(
     The UPDATE only matches if the row is still at the status and version that were read, so two
     people acting at once cannot both succeed: the later one is told to reload.
     """
-    action = check(action_name, obj, user, reason=reason)
+    action = check(action_name, obj, user, reason=reason, today=today)
+    late = overdue(action_name, _round_of(obj), today)
+    if late:
+        data = {**(data or {}), "late_after": late.isoformat()}
     new_status = target or action.target
     if new_status is None:
         raise ValueError(f"{action_name} needs an explicit target")

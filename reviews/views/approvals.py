@@ -57,6 +57,7 @@ def ward_review(request, round_id, ward_code):
             "can": can,
             "return_form": ReasonForm(prefix="return"),
             "reopen_form": ReasonForm(prefix="reopen"),
+            "approve_late": workflow.overdue("ward_approve", ward_list.round),
         },
     )
 
@@ -80,7 +81,8 @@ def _act(request, round_id, ward_code, service, success, prefix=None):
 @require_POST
 @access.role_required(*APPROVERS)
 def ward_approve(request, round_id, ward_code):
-    return _act(request, round_id, ward_code, services.ward_approve, _("Approved the list of %(ward)s."))
+    # The reason is asked only once the approval deadline has passed (the reason for the delay).
+    return _act(request, round_id, ward_code, services.ward_approve, _("Approved the list of %(ward)s."), prefix="approve")
 
 
 @require_POST

@@ -62,6 +62,7 @@ def ward_detail(request, round_id, ward_code):
             # The holidays cost one query, paid only when the posting form (and its preview) is shown.
             "posting_preview": posting_end(today, posting_days) if "ward_post" in can else None,
             "posting_running": ward_list.posting_ends_on is not None and today <= ward_list.posting_ends_on,
+            "submit_late": workflow.overdue("ward_submit", ward_list.round, today),
             "decision_form": DecisionForm(initial={"decision_date": today}),
             "is_ward_officer": access.scope_of(user).role == Role.WARD_OFFICER,
         },
@@ -181,7 +182,7 @@ def ward_post(request, round_id, ward_code):
 def ward_submit(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     try:
-        services.ward_submit(ward_list=ward_list, user=request.user)
+        services.ward_submit(ward_list=ward_list, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         flash_errors(request, exc)
     else:

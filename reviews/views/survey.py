@@ -73,6 +73,7 @@ def village_cases(request, round_id, code):
             "cases": cases,
             "progress": progress,
             "can_submit": workflow.can("village_submit", village_list, request.user) and progress["done"] == progress["total"],
+            "submit_late": workflow.overdue("village_submit", round_),
             "can_edit": village_list.is_editable
             and round_.is_open
             and has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER),
@@ -113,7 +114,7 @@ def village_submit(request, round_id, code):
     village = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code, level=AdminUnit.Level.VILLAGE)
     village_list = get_object_or_404(VillageList, round=round_, village=village)
     try:
-        services.village_submit(village_list=village_list, user=request.user)
+        services.village_submit(village_list=village_list, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -60,6 +60,21 @@ def demo(transactional_db, settings):
     call_command("load_holidays", verbosity=0)
     call_command("seed_demo", households=3000, seed=7, villages_per_ward=(2, 3), verbosity=0)
     call_command("seed_review_demo", seed=7, verbosity=0)
+    # The journeys must not depend on the day CI runs: every phase deadline lies ahead of today
+    # (a journey that tests a late step moves its own deadline).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.models import ReviewRound
+
+    today = timezone.localdate()
+    ReviewRound.objects.filter(year=2026, kind=ReviewRound.Kind.PERIODIC).update(
+        survey_deadline=today + timedelta(days=10),
+        village_deadline=today + timedelta(days=20),
+        ward_deadline=today + timedelta(days=30),
+        approval_deadline=today + timedelta(days=40),
+    )
 
 
 @pytest.fixture

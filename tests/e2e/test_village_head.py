@@ -1,10 +1,12 @@
 """A village head on a phone surveys a household, fixes an error, sees the result and submits the list."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from reviews.models import Case, VillageList
+from reviews.models import Case, ReviewRound, Transition, VillageList
 from tests.e2e.conftest import assert_fits_phone, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -75,11 +77,20 @@ def test_a_village_head_surveys_a_household_on_a_phone_and_submits_the_village_l
         page.get_by_role("button", name="Lưu và tiếp tục").click()
         page.wait_for_url(re.compile(rf"/cases/{case.pk}/$"))
 
+    # The village deadline has passed: the list still goes, with the reason for the delay.
+    ReviewRound.objects.filter(pk=first.round_id).update(village_deadline=timezone.localdate() - timedelta(days=1))
     page.goto(f"{page.base}/rounds/{first.round_id}/villages/20236-001/")
+    assert page.get_by_label("Lý do chậm").is_visible()
+    shot(page, "village-head-08a-late-submit-asks-for-a-reason")
+    page.get_by_role("button", name="Gửi danh sách thôn/tổ lên cấp xã").click()  # without a reason: refused by the browser
+    assert VillageList.objects.get(round_id=first.round_id, village__code="20236-001").status == "open"
+    page.get_by_label("Lý do chậm").fill("Hai hộ đi làm ăn xa, chờ về để rà soát.")
     page.get_by_role("button", name="Gửi danh sách thôn/tổ lên cấp xã").click()
     assert page.get_by_text("Đã gửi danh sách thôn/tổ lên cấp xã.").is_visible()
     shot(page, "village-head-08-submitted")
     assert VillageList.objects.get(round_id=first.round_id, village__code="20236-001").status == "submitted"
+    late = Transition.objects.get(action="village_submit", round_id=first.round_id)
+    assert late.reason == "Hai hộ đi làm ăn xa, chờ về để rà soát." and "late_after" in late.data
 
 
 def test_a_village_head_typing_another_villages_household_url_gets_the_not_found_page(demo, open_page):

@@ -580,3 +580,24 @@ def test_where_a_ward_reports_to_the_city_the_city_officer_gives_the_opinion(cli
     # The district officer of 492 covers no such ward, so it does not exist for them.
     district = client_for(review["personas"]["district_officer"])
     assert district.post(reverse("reviews:ward_reopen", kwargs=kwargs), {"reopen-reason": "x"}).status_code == 404
+
+
+def test_a_late_approval_asks_for_the_reason_for_the_delay_on_the_page(client, review):
+    p = review["personas"]
+    client.force_login(p["ward_officer"])
+    both_villages_agreed(client, review)
+    post_list(client, review)
+    client.post(url("reviews:ward_submit", review))
+    client.force_login(p["district_officer"])
+    assert "Lý do chậm" not in content(client.get(url("reviews:ward_review", review))), "no deadline set: not late"
+    round_ = review["round"]
+    round_.approval_deadline = TODAY - timedelta(days=1)
+    round_.save()
+    page = content(client.get(url("reviews:ward_review", review)))
+    assert "Lý do chậm" in page and round_.approval_deadline.strftime("%d/%m/%Y") in page
+    refused = content(client.post(url("reviews:ward_approve", review), follow=True))
+    assert "lý do chậm" in refused
+    assert ward_list(review).status == WardList.Status.SUBMITTED
+    client.post(url("reviews:ward_approve", review), {"approve-reason": "Nhận hồ sơ muộn do mưa lũ"})
+    assert ward_list(review).status == WardList.Status.APPROVED
+    assert Transition.objects.get(action="ward_approve").reason == "Nhận hồ sơ muộn do mưa lũ"

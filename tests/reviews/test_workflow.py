@@ -310,3 +310,64 @@ def test_two_officers_acting_on_the_same_list_at_once_cannot_both_succeed(review
 
 def test_a_rural_commune_reports_to_its_own_district(review):
     assert ward_list(review, "commune").approver == review["other_district"]
+
+
+# ----------------------------------------------------------------------------- phase deadlines
+
+
+def test_a_village_list_sent_after_the_village_deadline_needs_the_reason_for_the_delay(review):
+    p = review["personas"]
+    round_ = review["round"]
+    round_.village_deadline = date(2026, 11, 10)
+    round_.save()
+    survey(review["cases"]["a"], p["village_head"])
+    survey(review["cases"]["b"], p["village_head"])
+    with pytest.raises(workflow.WorkflowError) as refused:
+        services.village_submit(village_list=village_list(review), user=p["village_head"], today=date(2026, 11, 11))
+    assert "10/11/2026" in refused.value.messages[0]
+    assert village_list(review).status == VillageList.Status.OPEN
+    services.village_submit(
+        village_list=village_list(review), user=p["village_head"], reason="  Chờ hộ đi làm xa về  ", today=date(2026, 11, 11)
+    )
+    assert village_list(review).status == VillageList.Status.SUBMITTED
+    late = Transition.objects.get(action="village_submit")
+    assert late.reason == "Chờ hộ đi làm xa về" and late.data["late_after"] == "2026-11-10" and late.actor == p["village_head"]
+
+
+def test_on_the_deadline_day_itself_no_reason_is_asked(review):
+    p = review["personas"]
+    review["round"].village_deadline = date(2026, 11, 10)
+    review["round"].save()
+    survey(review["cases"]["a"], p["village_head"])
+    survey(review["cases"]["b"], p["village_head"])
+    services.village_submit(village_list=village_list(review), user=p["village_head"], today=date(2026, 11, 10))
+    assert "late_after" not in Transition.objects.get(action="village_submit").data
+    assert workflow.overdue("village_submit", review["round"], date(2026, 11, 10)) is None
+    assert workflow.overdue("village_submit", review["round"], date(2026, 11, 11)) == date(2026, 11, 10)
+
+
+def test_late_ward_list_and_late_approval_need_a_reason_too(review):
+    p = review["personas"]
+    round_ = review["round"]
+    round_.ward_deadline, round_.approval_deadline = date(2026, 10, 15), date(2026, 10, 25)
+    round_.save()
+    bring_ward_to_posted(review)
+    with pytest.raises(workflow.WorkflowError):
+        services.ward_submit(ward_list=ward_list(review), user=p["ward_officer"], today=date(2026, 10, 20))
+    services.ward_submit(ward_list=ward_list(review), user=p["ward_officer"], reason="Phúc tra kéo dài", today=date(2026, 10, 20))
+    with pytest.raises(workflow.WorkflowError):
+        services.ward_approve(ward_list=ward_list(review), user=p["district_officer"], today=date(2026, 10, 26))
+    assert ward_list(review).status == WardList.Status.SUBMITTED
+    services.ward_approve(ward_list=ward_list(review), user=p["district_officer"], reason="Nhận hồ sơ muộn", today=date(2026, 10, 26))
+    assert ward_list(review).status == WardList.Status.APPROVED
+    assert [t.data.get("late_after") for t in Transition.objects.filter(action__in=["ward_submit", "ward_approve"]).order_by("id")] == [
+        "2026-10-15",
+        "2026-10-25",
+    ]
+
+
+def test_steps_without_a_deadline_field_are_never_late(review):
+    round_ = review["round"]
+    round_.village_deadline = round_.ward_deadline = round_.approval_deadline = None
+    round_.save()
+    assert all(workflow.overdue(name, round_, date(2030, 1, 1)) is None for name in workflow.ACTIONS)
