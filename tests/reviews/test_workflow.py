@@ -358,9 +358,13 @@ def test_late_ward_list_and_late_approval_need_a_reason_too(review):
     with pytest.raises(workflow.WorkflowError):
         services.ward_approve(ward_list=ward_list(review), user=p["district_officer"], today=date(2026, 10, 26))
     assert ward_list(review).status == WardList.Status.SUBMITTED
-    services.ward_approve(ward_list=ward_list(review), user=p["district_officer"], reason="Nhận hồ sơ muộn", today=date(2026, 10, 26))
+    services.ward_approve(
+        ward_list=ward_list(review), user=p["district_officer"], reason="Nhận hồ sơ muộn", today=date(2026, 10, 26)
+    )
     assert ward_list(review).status == WardList.Status.APPROVED
-    assert [t.data.get("late_after") for t in Transition.objects.filter(action__in=["ward_submit", "ward_approve"]).order_by("id")] == [
+    assert [
+        t.data.get("late_after") for t in Transition.objects.filter(action__in=["ward_submit", "ward_approve"]).order_by("id")
+    ] == [
         "2026-10-15",
         "2026-10-25",
     ]
