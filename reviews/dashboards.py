@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Case as DbCase
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.utils import timezone
 from households.models import AdminUnit, Member, ResidentCount
 from households.selectors import child_code
 from policies.models import PovertyStandard
-from reviews.models import Case, CaseResult, Class, Movement, ReviewRound, VillageList, WardList
+from reviews.models import Case, CaseResult, Class, Movement, ReviewRound, VillageList, VillageTally, WardList
 
 ESCAPED = (Movement.ESCAPED_POVERTY, Movement.ESCAPED_NEAR_POVERTY)
 OPEN_CASE = (Case.Status.TO_SCREEN, Case.Status.TO_SURVEY)
@@ -146,8 +145,9 @@ def _child(unit: AdminUnit, path_field: str):
     return DbCase(When(**{path_field: unit.path}, then=Value("")), default=child_code(unit, path_field))
 
 
-def _cases(round_: ReviewRound, unit: AdminUnit):
-    return Case.objects.filter(round=round_, village__path__startswith=unit.path)
+def _tallies(round_: ReviewRound, unit: AdminUnit):
+    """The round's per-village counts under ``unit`` (``reviews.tallies``: a few rows per village)."""
+    return VillageTally.objects.filter(round=round_, village__path__startswith=unit.path)
 
 
 def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None = None) -> Dashboard:
@@ -170,10 +170,11 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
 
     # 3: cases by child, area type, status and movement.
     rows = (
-        _cases(round_, unit)
+        _tallies(round_, unit)
+        .filter(standard__isnull=True)
         .annotate(child=_child(unit, "village__path"))
         .values("child", "village__area_type", "status", "movement")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     for row in rows:
@@ -185,15 +186,16 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
 
     # 4: classes under every standard, by child and area type.
     rows = (
-        CaseResult.objects.filter(case__round=round_, case__village__path__startswith=unit.path)
+        _tallies(round_, unit)
+        .filter(standard__isnull=False, indicator="")
         .exclude(household_class="")
-        .annotate(child=_child(unit, "case__village__path"))
-        .values("child", "case__village__area_type", "standard_id", "household_class")
-        .annotate(n=Count("id"))
+        .annotate(child=_child(unit, "village__path"))
+        .values("child", "village__area_type", "standard_id", "household_class")
+        .annotate(n=Sum("n"))
         .order_by()
     )
     for row in rows:
-        for f in targets(row["child"], row["case__village__area_type"]):
+        for f in targets(row["child"], row["village__area_type"]):
             sf = f.by_standard[row["standard_id"]]
             setattr(sf, row["household_class"], getattr(sf, row["household_class"]) + row["n"])
 
@@ -220,8 +222,8 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
     # 6: villages that still have households to screen or survey, once the survey deadline has passed
     # (before it nobody is behind, so the scan is skipped).
     rows = (
-        _cases(round_, unit)
-        .filter(status__in=OPEN_CASE)
+        _tallies(round_, unit)
+        .filter(standard__isnull=True, status__in=OPEN_CASE)
         .annotate(child=_child(unit, "village__path"))
         .values("child")
         .annotate(n=Count("village_id", distinct=True))
@@ -309,42 +311,22 @@ def deprivation(
 ) -> tuple[list[IndicatorShare], int, int]:
     """For poor and near-poor households under ``standard``: how many are deprived on each indicator.
 
-    Returns (indicators in the standard's order, poor households, near-poor households): 2 or 3 queries.
-    The keys are unnested in the database (``jsonb_array_elements_text`` on PostgreSQL, ``json_each`` on
-    SQLite) so that only one row per class and indicator comes back, whatever the number of households.
+    Returns (indicators in the standard's order, poor households, near-poor households): 2 or 3 queries,
+    over the per-village tallies (``reviews.tallies``), whatever the number of households.
     """
     indicators = list(standard.indicators.order_by("position").values_list("key", "name"))
-    if totals is not None:  # the dashboard already counted them: save a scan of the results
+    tallied = _tallies(round_, unit).filter(standard=standard, household_class__in=(Class.POOR, Class.NEAR_POOR))
+    if totals is not None:  # the dashboard already counted them
         counted = {Class.POOR: totals.poor, Class.NEAR_POOR: totals.near_poor}
     else:
-        counted = dict(
-            CaseResult.objects.filter(
-                case__round=round_,
-                case__village__path__startswith=unit.path,
-                standard=standard,
-                household_class__in=(Class.POOR, Class.NEAR_POOR),
-            )
-            .values_list("household_class")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    result, case, village = CaseResult._meta.db_table, Case._meta.db_table, AdminUnit._meta.db_table
-    unnest = (
-        "CROSS JOIN LATERAL jsonb_array_elements_text(r.deprived_keys) AS k(value)"
-        if connection.vendor == "postgresql"
-        else ", json_each(r.deprived_keys) AS k"
-    )
-    sql = (
-        f"SELECT r.household_class, k.value, COUNT(*) FROM {result} r "  # noqa: S608 - table names from _meta
-        f"JOIN {case} c ON c.id = r.case_id JOIN {village} v ON v.id = c.village_id {unnest} "
-        "WHERE c.round_id = %s AND r.standard_id = %s AND v.path LIKE %s AND r.household_class IN (%s, %s) "
-        "GROUP BY r.household_class, k.value"
-    )
-    counts: dict[tuple[str, str], int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [round_.pk, standard.pk, unit.path + "%", Class.POOR, Class.NEAR_POOR])
-        for household_class, key, n in cursor.fetchall():
-            counts[(household_class, key)] = n
+        counted = dict(tallied.filter(indicator="").values_list("household_class").annotate(n=Sum("n")).order_by())
+    counts: dict[tuple[str, str], int] = {
+        (household_class, key): n
+        for household_class, key, n in tallied.exclude(indicator="")
+        .values_list("household_class", "indicator")
+        .annotate(n=Sum("n"))
+        .order_by()
+    }
     poor_total, near_total = counted.get(Class.POOR, 0), counted.get(Class.NEAR_POOR, 0)
     shares = [
         IndicatorShare(
@@ -377,16 +359,16 @@ def trend(round_: ReviewRound, unit: AdminUnit) -> list[TrendPoint]:
         r.pk: TrendPoint(round=r) for r in ReviewRound.objects.filter(kind=round_.kind, year__lte=round_.year).order_by("year")
     }
     rows = (
-        Case.objects.filter(round_id__in=list(rounds), village__path__startswith=unit.path)
-        .exclude(result_class="")
-        .values("round_id", "result_class", "movement")
-        .annotate(n=Count("id"))
+        VillageTally.objects.filter(round_id__in=list(rounds), village__path__startswith=unit.path, standard__isnull=True)
+        .exclude(household_class="")
+        .values("round_id", "household_class", "movement")
+        .annotate(n=Sum("n"))
         .order_by()
     )
     for row in rows:
         point, n = rounds[row["round_id"]], row["n"]
-        if row["result_class"] in (Class.POOR, Class.NEAR_POOR, Class.AVERAGE):
-            setattr(point, row["result_class"], getattr(point, row["result_class"]) + n)
+        if row["household_class"] in (Class.POOR, Class.NEAR_POOR, Class.AVERAGE):
+            setattr(point, row["household_class"], getattr(point, row["household_class"]) + n)
         if row["movement"] in ESCAPED:
             point.escaped += n
         elif row["movement"] in (Movement.NEW_POOR, Movement.RE_POOR):

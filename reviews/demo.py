@@ -15,7 +15,7 @@ from django.db import models, transaction
 
 from households.models import AdminUnit, Household, ResidentCount
 from policies.models import PovertyStandard
-from reviews import services
+from reviews import services, tallies
 from reviews.models import Case, CaseResult, Class, OfficialStatus, ReviewRequest, ReviewRound
 
 DEMO_CITY_LINES = {
@@ -114,6 +114,7 @@ def seed_previous_round(*, seed: int, focus_ward_code: str | None) -> int:
         ],
         batch_size=2000,
     )
+    tallies.rebuild(round_.pk)  # written in bulk, outside the services
     return len(cases)
 
 

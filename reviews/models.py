@@ -272,6 +272,32 @@ class CaseResult(models.Model):
         return f"{self.case} – {self.standard}: {self.household_class}"
 
 
+class VillageTally(models.Model):
+    """How many of a village's cases in a round are in each state and class, and how many of its poor and
+    near-poor households are deprived on each indicator: the dashboards add these up instead of counting
+    hundreds of thousands of cases. Kept exact by ``reviews.tallies`` (see there); never edited by hand.
+
+    Three kinds of rows: ``standard`` empty — cases by status, movement and the case's result class;
+    ``standard`` set and ``indicator`` empty — that standard's results by class; both set — poor or
+    near-poor results under that standard deprived on that indicator.
+    """
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    movement = models.CharField(max_length=30, blank=True)
+    household_class = models.CharField(max_length=20, blank=True)
+    indicator = models.CharField(max_length=50, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "village"], name="tally_round_village")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.village_id}: {self.n}"
+
+
 class VillageList(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Being surveyed")

@@ -20,7 +20,7 @@ from policies import classification as engine
 from policies import movement as movement_rules
 from policies.models import PovertyStandard
 from policies.services import standard_lock
-from reviews import workflow
+from reviews import tallies, workflow
 from reviews.facts import household_facts, result_as_data
 from reviews.holidays import posting_end, recheck_due
 from reviews.models import (
@@ -155,6 +155,7 @@ def _create_cases(round_: ReviewRound, pairs: list[tuple[Household, str]]) -> li
             )
         )
     CaseMember.objects.bulk_create(rows, batch_size=2000)
+    tallies.refresh(round_.pk, {c.village_id for c in cases})
     return list(by_household.values())
 
 
@@ -286,6 +287,7 @@ def case_screen(*, case: Case, user, items_met: list[str], read_version: int) ->
         to_status=case.status,
         data={"items_met": case.quick_screen},
     )
+    tallies.refresh(case.round_id, [case.village_id])
     return case
 
 
@@ -363,6 +365,7 @@ def case_classify(case: Case) -> list[CaseResult]:
         case.status = Case.Status.SURVEYED
     case.movement = _movement_for(case, case.result_class) if case.result_class else ""
     Case.objects.filter(pk=case.pk).update(result_class=case.result_class, movement=case.movement, status=case.status)
+    tallies.refresh(case.round_id, [case.village_id])
     return results
 
 

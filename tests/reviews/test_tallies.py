@@ -1,0 +1,69 @@
+"""The dashboards' per-village tallies stay equal to a fresh count through every write the services make."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reviews import dashboards, services, tallies
+from reviews.models import Case, CaseResult, VillageTally
+from tests.conftest import make_household
+from tests.reviews.conftest import survey
+
+pytestmark = pytest.mark.django_db
+
+
+def exact(review):
+    assert tallies.differences(review["round"].pk) == {}
+
+
+def test_opening_a_round_counts_every_case_of_every_village(review):
+    exact(review)
+    rows = VillageTally.objects.filter(round=review["round"], standard__isnull=True)
+    assert sum(r.n for r in rows) == Case.objects.filter(round=review["round"]).count() == 4
+    assert {r.status for r in rows} == {"to_screen"}
+
+
+def test_every_survey_step_keeps_the_tallies_exact(review):
+    p = review["personas"]
+    case = review["cases"]["a"]
+    case.refresh_from_db()
+    services.case_screen(case=case, user=p["village_head"], items_met=[], read_version=case.version)
+    exact(review)
+    survey(case, p["village_head"])  # screened in, five sections, classified under both standards
+    exact(review)
+    assert VillageTally.objects.filter(round=review["round"], village=review["village"], indicator__gt="").exists()
+    # Screened out after all: its results go, the case counts as not poor.
+    case.refresh_from_db()
+    services.case_screen(case=case, user=p["village_head"], items_met=["car"], read_version=case.version)
+    exact(review)
+    assert not CaseResult.objects.filter(case=case).exists()
+    survey(review["cases"]["c"], p["other_village_head"])
+    exact(review)
+
+
+def test_a_household_added_to_the_round_is_counted(review):
+    review["round"].widen_scope = True
+    review["round"].save()
+    household = make_household(review["village"], "HH-NEW", members=2)
+    services.case_add(
+        round_=review["round"], household=household, inclusion=Case.Inclusion.PROPOSED, user=review["personas"]["village_head"]
+    )
+    exact(review)
+    assert dashboards.unit_dashboard(review["round"], review["city"]).total.cases == 5
+
+
+def test_writes_outside_the_services_are_found_and_repaired_by_the_command(review):
+    survey(review["cases"]["a"], review["personas"]["village_head"])
+    Case.objects.filter(pk=review["cases"]["b"].pk).update(status=Case.Status.SURVEYED, result_class="poor")  # by hand
+    assert tallies.differences(review["round"].pk)
+    with pytest.raises(CommandError):
+        call_command("rebuild_tallies", check=True, rounds=[review["round"].pk], verbosity=0)
+    call_command("rebuild_tallies", verbosity=0)
+    exact(review)
+    call_command("rebuild_tallies", check=True, verbosity=0)
+    d = dashboards.unit_dashboard(review["round"], review["city"])
+    assert d.total.surveyed == Case.objects.filter(round=review["round"], status="surveyed").count() == 2
+
+
+def test_unknown_round_is_refused():
+    with pytest.raises(CommandError):
+        call_command("rebuild_tallies", rounds=[999], verbosity=0)
