@@ -16,6 +16,7 @@ ADMIN_PAGES = [
     "admin:reviews_transition_changelist",
     "admin:reviews_officialstatus_changelist",
     "admin:reviews_exportjob_changelist",
+    "admin:households_importjob_changelist",
 ]
 
 
