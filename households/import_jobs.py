@@ -50,7 +50,8 @@ def import_job_run(job_id: str) -> str:
         return job.status
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=max(total, done))
+        # A file that does not record its size (or records a wrong one) shows a count without a bar.
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total if total >= done else 0)
 
     try:
         with translation.override(settings.LANGUAGE_CODE):
@@ -61,6 +62,7 @@ def import_job_run(job_id: str) -> str:
                     content = importing.error_workbook(handle, result.errors)
                 job.error_file.save(ERRORS_NAME, ContentFile(content), save=False)
     except Exception as exc:
+        storage_delete(job.error_file.name)
         _finish(job, status=ImportJob.Status.FAILED, failure=repr(exc)[:2000])
         if isinstance(exc, UNREADABLE):
             return job.status  # a damaged workbook: the page says so, nothing for the administrator

@@ -174,3 +174,9 @@ def test_the_import_page_lists_the_officers_own_recent_imports(client_for, perso
     assert "cua-toi.xlsx" in body and reverse("households:import_job", args=[mine.pk]) in body
     assert "7 hộ mới" in body
     assert "cua-nguoi-khac.xlsx" not in body
+
+
+def test_a_file_that_does_not_record_its_size_shows_a_count_without_a_total(client_for, personas, territory):
+    job = ImportJob.objects.create(user=personas["ward_officer"], ward=territory["ward"], status="running", rows_done=3000)
+    body = client_for(personas["ward_officer"]).get(reverse("households:import_job_progress", args=[job.pk])).content
+    assert "Đã kiểm tra 3000 dòng" in body.decode() and "hx-trigger" in body.decode()
