@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from households.models import AdminUnit, Assignment, Household, IdNumberReveal, Member
+from households.models import AdminUnit, Assignment, Household, IdNumberReveal, ImportJob, Member
 
 
 @admin.register(AdminUnit)
@@ -54,4 +54,20 @@ class IdNumberRevealAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Imports run by the worker, to follow a stuck or failed one; read-only (the worker writes them)."""
+
+    list_display = ("created_at", "user", "ward", "file_name", "status", "rows_done", "rows_total", "error_count")
+    list_filter = ("status",)
+    list_select_related = ("user", "ward")
+    exclude = ("errors",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

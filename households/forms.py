@@ -1,3 +1,5 @@
+import zipfile
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +88,16 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel file ending in .xlsx."))
+        # A cheap look at the package (no sheet is parsed) so that an obviously wrong file is refused
+        # here, on the form, rather than after a trip through the worker.
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                readable = "[Content_Types].xml" in archive.namelist()
+        except (OSError, zipfile.BadZipFile):
+            readable = False
+        upload.seek(0)
+        if not readable:
+            raise forms.ValidationError(_("This file cannot be read as an Excel workbook."))
         return upload
 
 

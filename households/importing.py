@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -77,6 +78,7 @@ YES = {"có", "co", "x", "1", "yes", "true"}
 NO = {"", "không", "khong", "0", "no", "false"}
 TEXT_LIMITS = {"code": 30, "address": 255, "phone": 20, "full_name": 150}
 SQL_CHUNK = 900  # stay under SQLite's limit of bound parameters
+PROGRESS_EVERY = 1000  # rows between two progress reports (one UPDATE each in the worker)
 
 
 @dataclass
@@ -209,16 +211,25 @@ def _member_key(values: dict) -> tuple:
     )
 
 
-def households_import(*, file: str | IO[bytes], unit: AdminUnit, user=None) -> ImportResult:
+def households_import(
+    *, file: str | IO[bytes], unit: AdminUnit, user=None, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     """Import ``file`` into ``unit``'s area. On any error nothing is written and ``result.errors`` says
-    which row and column; otherwise every row is written in one transaction."""
+    which row and column; otherwise every row is written in one transaction.
+
+    ``progress(rows_read, rows_expected)`` is called every ``PROGRESS_EVERY`` rows while the rows are
+    read and checked (most of the time); ``rows_expected`` is the sheet's recorded size (0 if the file
+    does not say), which may count formatted empty rows at the end."""
     result = ImportResult()
     workbook = load_workbook(file, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
+        expected = max((sheet.max_row or 1) - 1, 0)
         ethnic_names, ethnic_codes = ethnicity_by_name(), ethnicity_codes()
         rows: list[_Row] = []
         for number, raw in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number - 1, expected)
             if not any(cell not in (None, "") for cell in raw):
                 continue
             row, errors = _check_row(number, raw, ethnic_names, ethnic_codes)

@@ -4,6 +4,8 @@ Area scoping is not decided here: the QuerySet methods ``visible_to(user)`` dele
 ``households.access``, the one place that knows what a user may reach.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households import access, citizen_ids
+from households.retention import past_retention
 
 
 class AdminUnitQuerySet(models.QuerySet):
@@ -391,3 +394,73 @@ class ResidentCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}: {self.households}"
+
+
+def _import_path(job: "ImportJob", filename: str) -> str:
+    # One folder per job: the purge removes it whole, and a name never opens another job's file.
+    return f"imports/{job.pk}/{filename}"
+
+
+class ImportJob(models.Model):
+    """A ward officer's Excel import, run by the task worker so that a ward-sized file never holds a
+    web request. The upload is deleted as soon as the job finishes; the workbook of mistakes is kept
+    for ``FILE_RETENTION_DAYS`` (``manage.py purge_files``)."""
+
+    ERRORS_KEPT = 500
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being checked")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    upload = models.FileField(_("uploaded file"), upload_to=_import_path, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    households_created = models.PositiveIntegerField(_("new households"), default=0)
+    households_updated = models.PositiveIntegerField(_("households updated"), default=0)
+    members_created = models.PositiveIntegerField(_("new members"), default=0)
+    members_updated = models.PositiveIntegerField(_("members updated"), default=0)
+    # [{"row": 5, "column": "Giới tính Nam/Nữ (*)", "message": "…"}, …]: the first ERRORS_KEPT, which the
+    # page lists; the workbook of mistakes has every one of the ``error_count``.
+    error_count = models.PositiveIntegerField(_("number of mistakes"), default=0)
+    errors = models.JSONField(_("mistakes"), default=list, blank=True)
+    error_file = models.FileField(_("file with mistakes"), upload_to=_import_path, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    files_removed_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household import")
+        verbose_name_plural = _("household imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} – {self.ward}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == self.Status.DONE and not self.error_count
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def files_expired(self) -> bool:
+        return past_retention(self.finished_at, self.files_removed_at)
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.FAILED):
+            return 100
+        # Checking the rows is most of the work; the last percent is saving them.
+        return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0

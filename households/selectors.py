@@ -12,7 +12,7 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
-from households.models import AdminUnit, Household, Member
+from households.models import AdminUnit, Household, ImportJob, Member
 
 
 def child_code(unit: AdminUnit, path_field: str):
@@ -207,3 +207,8 @@ def household_history(household: Household, limit: int = 100) -> list[Change]:
         changes += _diff(Member, records, member_fields, lambda r: r.full_name)
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
+
+
+def import_jobs_recent(user, limit: int = 10) -> QuerySet[ImportJob]:
+    """The user's own latest imports, newest first (nobody else's: a job is its importer's)."""
+    return ImportJob.objects.filter(user=user).defer("errors").order_by("-created_at")[:limit]

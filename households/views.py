@@ -1,14 +1,12 @@
-import uuid
-import zipfile
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -38,7 +36,8 @@ from households.forms import (
     VillageImportForm,
     member_formset,
 )
-from households.models import AdminUnit, Assignment, Household, Member
+from households.import_jobs import ERRORS_NAME, import_job_request
+from households.models import AdminUnit, Assignment, Household, ImportJob, Member
 from households.selectors import children_with_counts
 from households.services import (
     MEMBER_FIELDS,
@@ -392,38 +391,44 @@ def import_template_view(request):
 @require_http_methods(["GET", "POST"])
 @role_required(Assignment.Role.WARD_OFFICER)
 def import_view(request):
+    """The form and the officer's recent imports; a valid upload becomes a job for the worker."""
     ward = _importing_ward(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = importing.households_import(file=upload, unit=ward, user=request.user)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            form.add_error("file", _("This file cannot be read as an Excel workbook."))
-        else:
-            token = ""
-            if not result.ok:
-                upload.seek(0)
-                token = uuid.uuid4().hex
-                default_storage.save(
-                    _error_file(request.user, token), ContentFile(importing.error_workbook(upload, result.errors))
-                )
-            return render(request, "households/import_result.html", {"ward": ward, "result": result, "token": token})
-    return render(request, "households/import_form.html", {"ward": ward, "form": form})
+        job = import_job_request(user=request.user, ward=ward, upload=form.cleaned_data["file"])
+        return redirect("households:import_job", pk=job.pk)
+    jobs = selectors.import_jobs_recent(request.user)
+    return render(request, "households/import_form.html", {"ward": ward, "form": form, "jobs": jobs})
 
 
-def _error_file(user, token: str) -> str:
-    # One folder per user: a token only opens the file its own importer produced.
-    return f"import-errors/{user.pk}/{token}.xlsx"
+def _own_import(request, pk) -> ImportJob:
+    """Only the importer sees a job and its files; anyone else, even in the same ward, gets 404."""
+    return get_object_or_404(ImportJob.objects.select_related("ward"), pk=pk, user=request.user)
 
 
 @require_GET
 @role_required(Assignment.Role.WARD_OFFICER)
-def import_errors_view(request, token):
-    _importing_ward(request)
-    name = _error_file(request.user, token)
-    if not default_storage.exists(name):
+def import_job_view(request, pk):
+    return render(request, "households/import_job.html", {"job": _own_import(request, pk)})
+
+
+@require_GET
+@role_required(Assignment.Role.WARD_OFFICER)
+def import_job_progress_view(request, pk):
+    return render(request, "households/_import_job.html", {"job": _own_import(request, pk)})
+
+
+@require_GET
+@role_required(Assignment.Role.WARD_OFFICER)
+def import_job_errors_view(request, pk):
+    job = _own_import(request, pk)
+    if job.status != ImportJob.Status.DONE or not job.error_count:
         raise Http404
-    return FileResponse(
-        default_storage.open(name, "rb"), as_attachment=True, filename="loi-nhap-ho-gia-dinh.xlsx", content_type=XLSX
-    )
+    if job.files_expired or not job.error_file or not default_storage.exists(job.error_file.name):
+        return render(
+            request,
+            "file_expired.html",
+            {"days": settings.FILE_RETENTION_DAYS, "back_url": reverse("households:import_job", args=[job.pk])},
+            status=410,
+        )
+    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=ERRORS_NAME, content_type=XLSX)

@@ -142,6 +142,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Exports longer than this many rows go to the worker; shorter ones stream in the response.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", default=3000)
+# Imported workbooks, their workbooks of mistakes and finished exports hold ID numbers: `manage.py
+# purge_files` (daily, from cron) deletes those of jobs that finished more than this many days ago.
+FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", default=7)
+if FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"FILE_RETENTION_DAYS={FILE_RETENTION_DAYS} must be at least 1 (day).")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

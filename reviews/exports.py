@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files import File
 from django.utils import timezone, translation
 
 from households.models import AdminUnit
+from households.retention import storage_delete
 from reviews import reports
 from reviews.models import ExportJob, ReviewRound
 
@@ -47,3 +49,15 @@ def export_run(job_id: str) -> str:
         status=ExportJob.Status.DONE, file=job.file.name, rows_done=written, rows_total=written, finished_at=timezone.now()
     )
     return job.file.name
+
+
+def export_files_purge(*, before: datetime) -> int:
+    """Delete the files of exports finished before ``before``; the job stays and its page says the file
+    was removed. Returns the number of files deleted."""
+    now = timezone.now()
+    count = 0
+    for job in ExportJob.objects.filter(file_removed_at__isnull=True, finished_at__lt=before).exclude(file="").iterator():
+        storage_delete(job.file.name)
+        ExportJob.objects.filter(pk=job.pk).update(file="", file_removed_at=now)
+        count += 1
+    return count

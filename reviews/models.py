@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households import access
 from households.models import AdminUnit, Household, Member
+from households.retention import past_retention
 from policies.models import PovertyStandard
 
 
@@ -556,6 +557,7 @@ class ExportJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export")
@@ -564,6 +566,10 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} – {self.unit} – {self.round}"
+
+    @property
+    def file_expired(self) -> bool:
+        return past_retention(self.finished_at, self.file_removed_at)
 
     @property
     def percent(self) -> int:

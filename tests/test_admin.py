@@ -17,6 +17,7 @@ ADMIN_PAGES = [
     "admin:reviews_officialstatus_changelist",
     "admin:reviews_exportjob_changelist",
     "admin:reviews_publicholiday_changelist",
+    "admin:households_importjob_changelist",
 ]
 
 

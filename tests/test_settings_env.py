@@ -76,3 +76,9 @@ def test_pages_are_vietnamese_even_for_an_english_browser_until_the_user_switche
     assert "Đăng nhập" in response.content.decode()
     client.cookies["django_language"] = "en"
     assert "Log in" in client.get("/accounts/login/").content.decode()
+
+
+@pytest.mark.parametrize("raw", ["week", "0"])
+def test_a_file_retention_that_is_not_a_positive_number_of_days_stops_the_process(raw):
+    result = _manage("check", env={"DEBUG": "1", "FILE_RETENTION_DAYS": raw})
+    assert result.returncode != 0 and "FILE_RETENTION_DAYS" in result.stderr

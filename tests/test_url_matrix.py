@@ -134,6 +134,7 @@ DASHBOARD_WARD = expect(
     admin=200,
 )
 OWNER_ONLY = expect(404, anonymous=302, city_officer=200)
+IMPORTER_ONLY = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=404)
 WARD_RESIDENTS = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
 
 ROWS = [
@@ -471,12 +472,11 @@ ROWS += [
     Row("households:import", statuses=expect(403, **WARD_OFFICERS)),
     Row("households:import", method="post", label="empty form", statuses=expect(403, **WARD_OFFICERS)),
     Row("households:import_template", statuses=expect(403, **WARD_OFFICERS)),
-    Row(
-        "households:import_errors",
-        lambda w: {"token": "0" * 32},
-        label="unknown token",
-        statuses=expect(403, anonymous=302, ward_officer=404, commune_officer=404),
-    ),
+    # An import job is its importer's alone: another ward officer (or an administrator) gets 404.
+    Row("households:import_job", lambda w: {"pk": w["import_job"].pk}, statuses=IMPORTER_ONLY),
+    Row("households:import_job_progress", lambda w: {"pk": w["import_job"].pk}, statuses=IMPORTER_ONLY),
+    Row("households:import_job_errors", lambda w: {"pk": w["import_job"].pk}, statuses=IMPORTER_ONLY),
+    Row("households:import_job", lambda w: {"pk": w["import_job"].pk}, method="post", label="wrong method", statuses=expect(405)),
 ]
 
 
@@ -549,6 +549,16 @@ def world(territory, personas):
         user=personas["city_officer"], round=w["round"], unit=territory["city"], report="poor", status="done"
     )
     w["job"].file.save("poor.xlsx", ContentFile(b"PK test"))
+    from households.models import ImportJob
+
+    w["import_job"] = ImportJob.objects.create(
+        user=personas["ward_officer"],
+        ward=territory["ward"],
+        status="done",
+        error_count=1,
+        errors=[{"row": 2, "column": "", "message": "-"}],
+    )
+    w["import_job"].error_file.save("loi.xlsx", ContentFile(b"PK test"))
     return w
 
 

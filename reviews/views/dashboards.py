@@ -9,8 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -182,8 +184,15 @@ def export_progress(request, pk):
 @login_required
 def export_download(request, pk):
     job = _own_job(request, pk)
-    if job.status != ExportJob.Status.DONE or not job.file:
+    if job.status != ExportJob.Status.DONE:
         raise Http404
+    if job.file_expired or not job.file or not default_storage.exists(job.file.name):
+        return render(
+            request,
+            "file_expired.html",
+            {"days": settings.FILE_RETENTION_DAYS, "back_url": reverse("reviews:dashboard", args=[job.round_id, job.unit.code])},
+            status=410,
+        )
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
 
 

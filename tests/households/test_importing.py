@@ -3,11 +3,10 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from households.importing import COLUMNS, ERROR_HEADER, households_import, template_workbook
+from households.importing import COLUMNS, households_import, template_workbook
 from households.models import Household, Member
 from tests.conftest import make_household
 
@@ -181,44 +180,11 @@ def test_the_command_fails_with_the_errors_and_writes_nothing(territory, tmp_pat
     assert not Household.objects.exists()
 
 
-def upload(rows, name="ho.xlsx"):
-    buffer = workbook_bytes(rows)
-    buffer.name = name
-    return buffer
-
-
-def test_a_ward_officer_uploads_a_file_and_sees_the_counts(client_for, personas, territory):
-    client = client_for(personas["ward_officer"])
-    response = client.post(reverse("households:import"), {"file": upload(household_rows("HN-1", "20236-001", 3))})
-    assert response.status_code == 200
-    assert response.context["result"].members_created == 3
-
-
-def test_a_failed_upload_offers_the_workbook_with_an_error_column(client_for, personas, territory):
-    rows = household_rows("HN-1", "20236-001", 2)
-    rows[1][8] = "?"
-    client = client_for(personas["ward_officer"])
-    response = client.post(reverse("households:import"), {"file": upload(rows)})
-    token = response.context["token"]
-    download = client.get(reverse("households:import_errors", args=[token]))
-    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    table = list(sheet.iter_rows(values_only=True))
-    assert table[0][-1] == ERROR_HEADER
-    assert table[1][-1] in ("", None) and "Nam" in table[2][-1]
-    # Another ward officer cannot open it.
-    other = client_for(personas["commune_officer"]).get(reverse("households:import_errors", args=[token]))
-    assert other.status_code == 404
-
-
-def test_a_ward_officer_cannot_import_into_another_ward(client_for, personas, territory):
-    client = client_for(personas["commune_officer"])
-    response = client.post(reverse("households:import"), {"file": upload(household_rows("HN-1", "20236-001", 1))})
-    assert not response.context["result"].ok
-    assert not Household.objects.exists()
-
-
-def test_a_file_that_is_not_a_workbook_is_refused_politely(client_for, personas, territory):
-    bad = io.BytesIO(b"not a zip")
-    bad.name = "ho.xlsx"
-    response = client_for(personas["ward_officer"]).post(reverse("households:import"), {"file": bad})
-    assert response.status_code == 200 and response.context["form"].errors["file"]
+def test_progress_is_reported_every_thousand_rows_while_the_rows_are_checked(territory):
+    seen = []
+    rows = city_file(territory, households=500, members=5)
+    result = households_import(
+        file=workbook_bytes(rows), unit=territory["ward"], progress=lambda done, total: seen.append((done, total))
+    )
+    assert result.ok
+    assert seen == [(999, 2500), (1999, 2500)]
