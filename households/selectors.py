@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
-from households.models import AdminUnit, Household, Member
+from households.models import AccountEvent, AdminUnit, Assignment, Household, Member
 
 
 def child_code(unit: AdminUnit, path_field: str):
@@ -207,3 +207,20 @@ def household_history(household: Household, limit: int = 100) -> list[Change]:
         changes += _diff(Member, records, member_fields, lambda r: r.full_name)
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
+
+
+def village_heads(ward: AdminUnit) -> list[AdminUnit]:
+    """The ward's current villages, each with ``head_assignments`` (village-head accounts, the current
+    one first, then former heads newest first), in two queries whatever the number of villages."""
+    heads = (
+        Assignment.objects.filter(role=Assignment.Role.VILLAGE_HEAD)
+        .select_related("user")
+        .order_by(F("ended_at").desc(nulls_first=True), "-id")
+    )
+    villages = AdminUnit.objects.villages().current().filter(parent=ward).order_by("path")
+    return list(villages.prefetch_related(Prefetch("assignments", queryset=heads, to_attr="head_assignments")))
+
+
+def account_events(unit: AdminUnit, limit: int = 20) -> list:
+    """The latest account changes under ``unit`` (one query)."""
+    return list(AccountEvent.objects.filter(unit__path__startswith=unit.path).select_related("account", "actor", "unit")[:limit])
