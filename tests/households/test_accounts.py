@@ -127,6 +127,15 @@ def test_deactivating_keeps_the_user_and_frees_the_village(territory, personas):
     assert head_of(user).unit == territory["village"]
 
 
+def test_a_head_deactivated_in_the_admin_can_still_be_handed_over(territory, personas):
+    User.objects.filter(pk=personas["village_head"].pk).update(is_active=False)
+    user, _password = accounts.village_hand_over(
+        actor=personas["ward_officer"], village=territory["village"], read_version=1, username="n", full_name="N", reason="r"
+    )
+    assert head_of(personas["village_head"]).ended_at is not None
+    assert Assignment.objects.current_heads().get(unit=territory["village"]).user == user
+
+
 def test_a_deactivated_account_cannot_log_in(client, personas):
     head = head_of(personas["village_head"])
     accounts.account_deactivate(actor=personas["ward_officer"], assignment=head, read_version=1, reason="x")

@@ -12,7 +12,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from households.accounts import accounts_import
 
@@ -41,21 +40,25 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         out_path = options["passwords_out"]
         written = False
+
+        def write_passwords(report):
+            nonlocal written
+            if report.created:
+                self._write_passwords(out_path, report.created)
+                written = True
+
         try:
-            with transaction.atomic():
-                report = accounts_import(text=text, actor=actor, source=Path(options["file"]).name)
-                if report.created:
-                    self._write_passwords(out_path, report.created)
-                    written = True
-        except ValidationError as exc:
-            raise CommandError("\n".join(exc.messages)) from exc
-        except FileExistsError:
-            raise CommandError(
-                f"{out_path} already exists: choose a new file (the passwords of an earlier run stay there). Nothing was imported."
-            ) from None
-        except BaseException:
-            if written:
+            report = accounts_import(text=text, actor=actor, source=Path(options["file"]).name, before_commit=write_passwords)
+        except BaseException as exc:
+            if written:  # the transaction did not commit: passwords of accounts that do not exist
                 os.unlink(out_path)
+            if isinstance(exc, ValidationError):
+                raise CommandError("\n".join(exc.messages)) from exc
+            if isinstance(exc, FileExistsError):
+                raise CommandError(
+                    f"{out_path} already exists: choose a new file (the passwords of an earlier run stay there). "
+                    "Nothing was imported."
+                ) from None
             raise
         self.stdout.write(
             self.style.SUCCESS(f"{len(report.created)} created, {len(report.present)} already present (left unchanged)")
