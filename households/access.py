@@ -31,6 +31,8 @@ class Scope:
     role: str | None
     unit: AdminUnit | None
     is_admin: bool = False
+    # Read with the role in the same query, so the forced-password-change check costs nothing extra.
+    must_change_password: bool = False
 
     @property
     def path(self) -> str | None:
@@ -56,7 +58,12 @@ def scope_of(user) -> Scope:
 
     assignment: Assignment | None = Assignment.objects.select_related("unit").filter(user_id=user.pk).first()
     if assignment is not None:
-        scope = Scope(role=assignment.role, unit=assignment.unit, is_admin=user.is_superuser)
+        scope = Scope(
+            role=assignment.role,
+            unit=assignment.unit,
+            is_admin=user.is_superuser,
+            must_change_password=assignment.must_change_password,
+        )
     elif user.is_superuser:
         scope = Scope(role=None, unit=None, is_admin=True)
     else:

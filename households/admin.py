@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from households.models import AdminUnit, Assignment, Household, IdNumberReveal, ImportJob, Member
+from households.models import AccountEvent, AdminUnit, Assignment, Household, IdNumberReveal, ImportJob, Member
 
 
 @admin.register(AdminUnit)
@@ -15,8 +15,8 @@ class AdminUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(SimpleHistoryAdmin):
-    list_display = ("user", "role", "unit")
-    list_filter = ("role",)
+    list_display = ("user", "role", "unit", "must_change_password", "ended_at")
+    list_filter = ("role", "must_change_password")
     search_fields = ("user__username", "unit__name")
     raw_id_fields = ("unit",)
 
@@ -70,4 +70,24 @@ class ImportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """What was done to which account, by whom and why: read-only like the other audit logs."""
+
+    list_display = ("at", "account", "action", "unit", "actor", "reason")
+    list_filter = ("action", "at")
+    search_fields = ("account__username", "actor__username", "unit__name", "unit__code")
+    list_select_related = ("account", "actor", "unit")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

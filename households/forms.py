@@ -1,6 +1,8 @@
 import zipfile
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from households import citizen_ids
@@ -115,3 +117,59 @@ class VillageImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("Save the file as CSV UTF-8 and upload it again.")) from None
+
+
+# --- Accounts of village heads (households/accounts.py) ----------------------------------------------
+
+PHONE_VALIDATOR = RegexValidator(r"^[0-9 +().-]*$", _("Enter a phone number: digits, spaces and + ( ) . - only."))
+
+
+class AccountForm(forms.Form):
+    """A new village head: their login, full name and phone (optional); the password is generated."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and . @ + - _ only, e.g. “totruong.hc1.12”."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        validators=[PHONE_VALIDATOR],
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
+
+
+class HandOverForm(AccountForm):
+    """The new head of a village that has one: ``version`` is the current head's account as read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=100, help_text=_("For example the decision that appointed the new head.")
+    )
+
+
+class AccountActionForm(forms.Form):
+    """Confirm an action on one account, carrying the account version the page was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form, plus: the new password must not be the one somebody else gave you."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and self.user.check_password(new):
+            self.add_error("new_password1", _("Choose a password different from your current one."))
+        return cleaned

@@ -299,8 +299,21 @@ class Member(models.Model):
             raise ValidationError(errors)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AssignmentQuerySet":
+        return self.filter(access.unit_q(user, "unit__"))
+
+    def current_heads(self) -> "AssignmentQuerySet":
+        return self.filter(role=Assignment.Role.VILLAGE_HEAD, ended_at__isnull=True)
+
+
 class Assignment(models.Model):
-    """A user's role in one administrative unit. Administrators are Django superusers instead."""
+    """A user's role in one administrative unit. Administrators are Django superusers instead.
+
+    A village head who hands over keeps the row (with ``ended_at``) and their user is deactivated:
+    the people who did the work stay in every history. ``version`` guards the account against two
+    officers acting on it at once (see ``households.accounts``).
+    """
 
     class Role(models.TextChoices):
         VILLAGE_HEAD = "village_head", _("Village / residential-group head")
@@ -321,12 +334,25 @@ class Assignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Set when someone else chose the password (new account, reset): the user must choose their own first.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(role="village_head", ended_at__isnull=True),
+                name="one_current_head_per_village",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
@@ -355,6 +381,39 @@ class IdNumberReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.member} – {self.revealed_at:%d/%m/%Y %H:%M}"
+
+
+class AccountEvent(models.Model):
+    """Audit log of what was done to an account: who, when, what and why. Never holds a password."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Account created")
+        RESET_PASSWORD = "reset_password", _("Password reset")
+        DEACTIVATE = "deactivate", _("Account deactivated")
+        HAND_OVER = "hand_over", _("Village handed over")
+        IMPORT = "import", _("Account imported")
+        PASSWORD_CHANGED = "password_changed", _("Password changed by its owner")
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="account_events"
+    )
+    unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # None: an administrator's command line (import_accounts without --user).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["unit", "at"], name="accountevent_unit_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.account} ({self.at:%d/%m/%Y %H:%M})"
 
 
 class ResidentCountQuerySet(models.QuerySet):

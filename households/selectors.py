@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
-from households.models import AdminUnit, Household, ImportJob, Member
+from households.models import AccountEvent, AdminUnit, Assignment, Household, ImportJob, Member
 
 
 def child_code(unit: AdminUnit, path_field: str):
@@ -212,3 +212,20 @@ def household_history(household: Household, limit: int = 100) -> list[Change]:
 def import_jobs_recent(user, limit: int = 10) -> QuerySet[ImportJob]:
     """The user's own latest imports, newest first (nobody else's: a job is its importer's)."""
     return ImportJob.objects.filter(user=user).defer("errors").order_by("-created_at")[:limit]
+
+
+def village_heads(ward: AdminUnit) -> list[AdminUnit]:
+    """The ward's current villages, each with ``head_assignments`` (village-head accounts, the current
+    one first, then former heads newest first), in two queries whatever the number of villages."""
+    heads = (
+        Assignment.objects.filter(role=Assignment.Role.VILLAGE_HEAD)
+        .select_related("user")
+        .order_by(F("ended_at").desc(nulls_first=True), "-id")
+    )
+    villages = AdminUnit.objects.villages().current().filter(parent=ward).order_by("path")
+    return list(villages.prefetch_related(Prefetch("assignments", queryset=heads, to_attr="head_assignments")))
+
+
+def account_events(unit: AdminUnit, limit: int = 20) -> list:
+    """The latest account changes under ``unit`` (one query)."""
+    return list(AccountEvent.objects.filter(unit__path__startswith=unit.path).select_related("account", "actor", "unit")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import views
+from households import account_views, views
 
 app_name = "households"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/villages/new/", views.village_create_view, name="village_create"),
     path("units/<str:code>/villages/import/", views.village_import_view, name="village_import"),
+    path("units/<str:code>/accounts/", account_views.account_list, name="account_list"),
+    path("units/<str:code>/accounts/new/", account_views.account_create, name="account_create"),
+    path("units/<str:code>/accounts/hand-over/", account_views.account_hand_over, name="account_hand_over"),
+    path("users/<int:user_id>/reset-password/", account_views.account_reset, name="account_reset"),
+    path("users/<int:user_id>/deactivate/", account_views.account_deactivate_view, name="account_deactivate"),
     path("households/", views.household_list_view, name="list"),
     path("households/export.xlsx", views.household_export_view, name="export"),
     path("households/new/", views.household_create_view, name="create"),

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+
+from households.access import scope_of
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +21,31 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose password someone else chose (new account, reset) to the password change page
+    until they pick their own. Allowed meanwhile: that page, logging out, the language switch, static files.
+
+    The flag is read with the user's role and unit in the one cached query of ``households.access``.
+    """
+
+    ALLOWED_URL_NAMES = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        forced = user is not None and user.is_authenticated and scope_of(user).must_change_password
+        if forced and not self._allowed(request.path):
+            target = reverse("password_change")
+            if request.headers.get("HX-Request"):
+                return HttpResponse(status=204, headers={"HX-Redirect": target})
+            return redirect(target)
+        return self.get_response(request)
+
+    def _allowed(self, path: str) -> bool:
+        if path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return True
+        return path in {reverse(name) for name in self.ALLOWED_URL_NAMES}

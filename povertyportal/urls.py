@@ -3,10 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from households import account_views
 from households import views as household_views
 
 urlpatterns = [
     path("", household_views.home, name="home"),
+    # Before Django's auth URLs: our password change also lifts a forced change (households.accounts).
+    path("accounts/password_change/", account_views.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

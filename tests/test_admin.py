@@ -9,6 +9,7 @@ ADMIN_PAGES = [
     "admin:households_adminunit_changelist",
     "admin:households_household_changelist",
     "admin:households_assignment_changelist",
+    "admin:households_accountevent_changelist",
     "admin:policies_povertystandard_changelist",
     "admin:policies_supportpolicy_changelist",
     "admin:reviews_reviewround_changelist",
@@ -30,6 +31,7 @@ def test_an_administrator_opens_every_admin_list(client, personas, name):
 def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(client, personas):
     client.force_login(personas["admin"])
     assert client.get(reverse("admin:reviews_transition_add")).status_code == 403
+    assert client.get(reverse("admin:households_accountevent_add")).status_code == 403
 
 
 def test_officers_without_staff_status_cannot_open_the_admin(client, personas):

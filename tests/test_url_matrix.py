@@ -479,6 +479,47 @@ ROWS += [
     Row("households:import_job", lambda w: {"pk": w["import_job"].pk}, method="post", label="wrong method", statuses=expect(405)),
 ]
 
+# Accounts of village heads: the ward officer of ward 20236 (and administrators); another ward's
+# officer gets 404, every other role 403. Officers' accounts are never reachable here (403).
+WARD_ACCOUNTS = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
+HEAD1 = lambda w: {"user_id": w["personas"]["village_head"].pk}  # noqa: E731
+ROWS += [
+    Row("households:account_list", lambda w: {"code": w["ward"].code}, statuses=WARD_ACCOUNTS),
+    Row("households:account_list", lambda w: {"code": w["ward"].code}, method="post", label="wrong method", statuses=expect(405)),
+    Row("households:account_create", lambda w: {"code": w["village"].code}, statuses=WARD_ACCOUNTS),
+    Row(
+        "households:account_create",
+        lambda w: {"code": w["village"].code},
+        method="post",
+        label="empty form",
+        statuses=WARD_ACCOUNTS,
+    ),
+    Row("households:account_hand_over", lambda w: {"code": w["village"].code}, statuses=WARD_ACCOUNTS),
+    Row(
+        "households:account_hand_over",
+        lambda w: {"code": w["village"].code},
+        method="post",
+        label="empty form",
+        statuses=WARD_ACCOUNTS,
+    ),
+    Row("households:account_reset", HEAD1, statuses=WARD_ACCOUNTS),
+    Row("households:account_reset", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row(
+        "households:account_reset",
+        lambda w: {"user_id": w["personas"]["ward_officer"].pk},
+        label="an officer's account",
+        statuses=expect(403, anonymous=302, commune_officer=404),
+    ),
+    Row("households:account_deactivate", HEAD1, statuses=WARD_ACCOUNTS),
+    Row("households:account_deactivate", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row(
+        "households:account_deactivate",
+        lambda w: {"user_id": w["personas"]["district_officer"].pk},
+        label="a district officer's account",
+        statuses=expect(403, anonymous=302, ward_officer=404, commune_officer=404, other_district_officer=403),
+    ),
+]
+
 
 def _named_urls(resolver=None, namespace=""):
     resolver = resolver or get_resolver()

@@ -50,6 +50,8 @@ def test_seed_demo_gives_each_role_a_login_in_its_unit():
     assert user.assignment.unit.level == AdminUnit.Level.VILLAGE
     roles = set(Assignment.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Assignment.Role}
+    # The e2e journeys log in as these users: the demo never forces a password change.
+    assert not Assignment.objects.filter(must_change_password=True).exists()
 
 
 def test_seed_demo_on_the_2025_structure_has_no_district_login():
