@@ -1,6 +1,7 @@
 import zipfile
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -90,16 +91,26 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel file ending in .xlsx."))
+        limit = settings.IMPORT_MAX_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB: split it by village.") % {"mb": settings.IMPORT_MAX_MB}
+            )
         # A cheap look at the package (no sheet is parsed) so that an obviously wrong file is refused
         # here, on the form, rather than after a trip through the worker.
         try:
             with zipfile.ZipFile(upload) as archive:
                 readable = "[Content_Types].xml" in archive.namelist()
+                unpacked = sum(info.file_size for info in archive.infolist())
         except (OSError, zipfile.BadZipFile):
-            readable = False
+            readable, unpacked = False, 0
         upload.seek(0)
         if not readable:
             raise forms.ValidationError(_("This file cannot be read as an Excel workbook."))
+        if unpacked > 20 * limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB: split it by village.") % {"mb": settings.IMPORT_MAX_MB}
+            )
         return upload
 
 

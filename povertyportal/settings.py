@@ -146,6 +146,9 @@ EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", default=3000)
 # Imported workbooks, their workbooks of mistakes and finished exports hold ID numbers: `manage.py
 # purge_files` (daily, from cron) deletes those of jobs that finished more than this many days ago.
 FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", default=7)
+# Largest household workbook a ward officer may upload (a 20,000-household ward's file is about 3 MB);
+# its unpacked content may be at most 20 times that (a guard against zip bombs).
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", default=25)
 if FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"FILE_RETENTION_DAYS={FILE_RETENTION_DAYS} must be at least 1 (day).")
 

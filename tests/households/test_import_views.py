@@ -116,6 +116,26 @@ def test_a_file_that_is_not_a_workbook_is_refused_on_the_form_and_no_job_starts(
     assert not ImportJob.objects.exists()
 
 
+def test_a_file_over_the_size_limit_is_refused_on_the_form(client_for, personas, territory, settings):
+    settings.IMPORT_MAX_MB = 1
+    client = client_for(personas["ward_officer"])
+    big = io.BytesIO(b"PK" + b"0" * (1024 * 1024))
+    big.name = "ho.xlsx"
+    response = client.post(reverse("households:import"), {"file": big})
+    assert "lớn hơn 1 MB" in str(response.context["form"].errors["file"])
+    import zipfile
+
+    bomb = io.BytesIO()  # small on the wire, 30 MB unpacked
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * (30 * 1024 * 1024))
+    bomb.seek(0)
+    bomb.name = "ho.xlsx"
+    response = client.post(reverse("households:import"), {"file": bomb})
+    assert "lớn hơn 1 MB" in str(response.context["form"].errors["file"])
+    assert not ImportJob.objects.exists()
+
+
 def test_a_damaged_workbook_fails_in_the_worker_with_a_clear_message_and_nothing_kept(client_for, personas, territory, tmp_path):
     import zipfile
 
