@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from households.access import require_role
 from households.models import Assignment
 from reviews import workflow
 from reviews.calendar import add_working_days, period_end
-from reviews.models import PublicHoliday
+from reviews.models import Complaint, PublicHoliday, WardList
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "public_holidays.csv"
 
@@ -76,8 +77,56 @@ def holiday_years(around: int) -> list[int]:
     return sorted(years | {around, around + 1})
 
 
+def reschedule_running_periods(*, user, changed_day: date, today: date | None = None) -> int:
+    """After a holiday is added or removed, count again the periods still running that span it: public
+    postings that have not ended and complaints still being re-checked. Dates of periods that are over
+    stay as they were. Each date that moves is logged on its ward's timeline. Returns how many moved."""
+    today = today or timezone.localdate()
+    moved = 0
+    postings = WardList.objects.filter(
+        status=WardList.Status.POSTED,
+        posting_starts_on__lte=changed_day,
+        posting_ends_on__gte=max(changed_day, today),
+    ).select_related("round", "ward")
+    for ward_list in postings:
+        new_end = posting_end(ward_list.posting_starts_on, ward_list.round.posting_working_days)
+        if new_end == ward_list.posting_ends_on:
+            continue
+        WardList.objects.filter(pk=ward_list.pk).update(posting_ends_on=new_end, version=F("version") + 1)
+        workflow.record(
+            round_=ward_list.round,
+            user=user,
+            unit=ward_list.ward,
+            action="posting_rescheduled",
+            data={"holiday": changed_day.isoformat(), "from": ward_list.posting_ends_on.isoformat(), "to": new_end.isoformat()},
+        )
+        moved += 1
+    complaints = Complaint.objects.filter(
+        status=Complaint.Status.OPEN, received_on__lte=changed_day, recheck_due_on__gte=max(changed_day, today)
+    ).select_related("case__round", "case__village__parent", "case__household")
+    for complaint in complaints:
+        new_due = recheck_due(complaint.received_on, complaint.case.round.recheck_working_days)
+        if new_due == complaint.recheck_due_on:
+            continue
+        Complaint.objects.filter(pk=complaint.pk).update(recheck_due_on=new_due)
+        workflow.record(
+            round_=complaint.case.round,
+            user=user,
+            unit=complaint.case.village.parent,
+            action="recheck_rescheduled",
+            data={
+                "holiday": changed_day.isoformat(),
+                "household": complaint.case.household.code,
+                "from": complaint.recheck_due_on.isoformat(),
+                "to": new_due.isoformat(),
+            },
+        )
+        moved += 1
+    return moved
+
+
 @transaction.atomic
-def holiday_add(*, user, day: date, name: str, note: str = "") -> PublicHoliday:
+def holiday_add(*, user, day: date, name: str, note: str = "", today: date | None = None) -> PublicHoliday:
     scope = require_role(user, Assignment.Role.CITY_OFFICER)
     name, note = name.strip(), note.strip()
     if not name:
@@ -99,15 +148,17 @@ def holiday_add(*, user, day: date, name: str, note: str = "") -> PublicHoliday:
         reason=note,
         data={"day": day.isoformat(), "name": name},
     )
+    reschedule_running_periods(user=user, changed_day=day, today=today)
     return holiday
 
 
 @transaction.atomic
-def holiday_remove(*, user, holiday: PublicHoliday) -> None:
+def holiday_remove(*, user, holiday: PublicHoliday, today: date | None = None) -> None:
     """Remove a future holiday. A day that has begun may already have been counted in a posting or a
-    re-check date recorded on it, so it stays (the recorded dates are not recomputed)."""
+    re-check that is over, so it stays; running periods that span a removed day are counted again."""
     scope = require_role(user, Assignment.Role.CITY_OFFICER)
-    if holiday.day <= timezone.localdate():
+    today = today or timezone.localdate()
+    if holiday.day <= today:
         raise ValidationError(
             _(
                 "%(day)s is not in the future: only future holidays can be removed, since past ones may already count in recorded periods."
@@ -124,6 +175,7 @@ def holiday_remove(*, user, holiday: PublicHoliday) -> None:
         action="holiday_remove",
         data={"day": holiday.day.isoformat(), "name": holiday.name},
     )
+    reschedule_running_periods(user=user, changed_day=holiday.day, today=today)
 
 
 # ----------------------------------------------------------------------------- shipped data

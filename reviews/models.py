@@ -430,6 +430,8 @@ class Transition(models.Model):
         "ward_reopen": _("Ward list reopened"),
         "holiday_add": _("Public holiday added"),
         "holiday_remove": _("Public holiday removed"),
+        "posting_rescheduled": _("Posting end date counted again after a public holiday change"),
+        "recheck_rescheduled": _("Re-check due date counted again after a public holiday change"),
     }
 
     # Empty for changes that belong to no round (the public holidays every round's periods count on).

@@ -34,6 +34,8 @@ EVENT_LABELS = {
     "case_add": _("Household put in scope"),
     "complaint_record": _("Complaint recorded"),
     "complaint_resolve": _("Complaint resolved"),
+    "posting_rescheduled": _("Posting end date counted again after a public holiday change"),
+    "recheck_rescheduled": _("Re-check due date counted again after a public holiday change"),
 }
 # The same status value means different things for a village list and a ward list ("submitted").
 VILLAGE_STATUS_LABELS = dict(VillageList.Status.choices)

@@ -296,3 +296,73 @@ def test_the_holiday_page_costs_the_same_queries_for_4_and_40_days(client_for, p
     with django_assert_max_num_queries(5):
         response = client.get(LIST_URL, {"year": 2026})
     assert len(response.context["holidays"]) == 40
+
+
+# ----------------------------------------------------------------------------- running periods after a change
+
+SEPT_1_2026 = date(2026, 9, 1)  # "today" while the posting runs
+
+
+def posted_from_31_august(review) -> WardList:
+    ward_list = ward_list_ready_to_post(review)
+    services.ward_post(ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026)
+    ward_list.refresh_from_db()
+    assert ward_list.posting_ends_on == date(2026, 9, 4)
+    return ward_list
+
+
+def test_a_holiday_announced_during_a_posting_moves_its_end_and_the_ward_sees_why(review, client_for):
+    ward_list = posted_from_31_august(review)
+    version = ward_list.version
+    holidays.holiday_add(user=review["personas"]["city_officer"], day=NATIONAL_DAY_2026, name="Quốc khánh", today=SEPT_1_2026)
+    ward_list.refresh_from_db()
+    assert ward_list.posting_ends_on == date(2026, 9, 7)
+    assert ward_list.version == version + 1, "a page opened before the change must reload"
+    moved = Transition.objects.get(action="posting_rescheduled")
+    assert moved.data == {"holiday": "2026-09-02", "from": "2026-09-04", "to": "2026-09-07"}
+    assert moved.unit == review["ward"] and moved.actor == review["personas"]["city_officer"]
+    page = content(
+        client_for(review["personas"]["ward_officer"]).get(
+            reverse("reviews:ward_detail", args=[review["round"].pk, review["ward"].code])
+        )
+    )
+    assert "Tính lại ngày kết thúc niêm yết" in page
+
+
+def test_removing_a_future_holiday_shortens_a_running_posting(review):
+    holiday = national_day()
+    ward_list = ward_list_ready_to_post(review)
+    services.ward_post(ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026)
+    ward_list.refresh_from_db()
+    assert ward_list.posting_ends_on == date(2026, 9, 7)
+    holidays.holiday_remove(user=review["personas"]["city_officer"], holiday=holiday, today=SEPT_1_2026)
+    ward_list.refresh_from_db()
+    assert ward_list.posting_ends_on == date(2026, 9, 4)
+
+
+def test_a_posting_that_is_over_keeps_its_dates(review):
+    ward_list = posted_from_31_august(review)
+    holidays.holiday_add(
+        user=review["personas"]["city_officer"], day=NATIONAL_DAY_2026, name="Quốc khánh", today=date(2026, 9, 10)
+    )
+    ward_list.refresh_from_db()
+    assert ward_list.posting_ends_on == date(2026, 9, 4)
+    assert not Transition.objects.filter(action="posting_rescheduled").exists()
+
+
+def test_an_open_complaint_gets_a_new_re_check_date_and_a_resolved_one_does_not(review):
+    posted_from_31_august(review)
+    officer = review["personas"]["ward_officer"]
+    complaints = [
+        services.complaint_record(
+            case=review["cases"][key], user=officer, received_on=SEPT_1_2026, complainant="Bà X", content="Thu nhập"
+        )
+        for key in ("a", "b")
+    ]
+    assert {c.recheck_due_on for c in complaints} == {date(2026, 9, 4)}
+    services.complaint_resolve(complaint=complaints[1], user=officer, resolution="Giữ nguyên")
+    holidays.holiday_add(user=review["personas"]["city_officer"], day=NATIONAL_DAY_2026, name="Quốc khánh", today=SEPT_1_2026)
+    for c in complaints:
+        c.refresh_from_db()
+    assert [c.recheck_due_on for c in complaints] == [date(2026, 9, 7), date(2026, 9, 4)]
+    assert Transition.objects.get(action="recheck_rescheduled").data["household"] == "HH-A"
