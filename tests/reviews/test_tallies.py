@@ -67,3 +67,47 @@ def test_writes_outside_the_services_are_found_and_repaired_by_the_command(revie
 def test_unknown_round_is_refused():
     with pytest.raises(CommandError):
         call_command("rebuild_tallies", rounds=[999], verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_in_one_village_at_the_same_moment_leave_exact_tallies(review):
+    """Two households of one village saved at once, each in its own transaction and connection. On
+    PostgreSQL both are written before either recounts, so without the lock on the village each recount
+    would miss the other's change. (SQLite writes one transaction at a time: there they run in turn.)"""
+    import threading
+
+    from django.db import connection, transaction
+
+    concurrent = connection.vendor == "postgresql"
+    barrier = threading.Barrier(2, timeout=20)
+    round_id, village_id = review["round"].pk, review["village"].pk
+    errors = []
+
+    def save(case_id, result_class):
+        try:
+            with transaction.atomic():
+                Case.objects.filter(pk=case_id).update(status=Case.Status.SURVEYED, result_class=result_class)
+                if concurrent:
+                    barrier.wait()  # both changes are written, neither is committed
+                tallies.refresh(round_id, [village_id])
+        except Exception as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            from django.db import connection as thread_connection
+
+            thread_connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(review["cases"]["a"].pk, "poor")),
+        threading.Thread(target=save, args=(review["cases"]["b"].pk, "near_poor")),
+    ]
+    for t in threads:
+        t.start()
+        if not concurrent:
+            t.join()
+    for t in threads:
+        t.join()
+    assert errors == []
+    exact(review)
+    rows = VillageTally.objects.filter(round_id=round_id, village_id=village_id, standard__isnull=True)
+    assert {(r.status, r.household_class, r.n) for r in rows} == {("surveyed", "poor", 1), ("surveyed", "near_poor", 1)}
