@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count
+
 from households.models import AdminUnit, Household, Member
 from policies import eligibility as rules
-from policies.models import SupportPolicy, SupportPolicyVersion
-from reviews.models import CaseResult, OfficialStatus
+from policies.models import PovertyStandard, SupportPolicy, SupportPolicyVersion
+from reviews.models import CaseResult, Class, OfficialStatus
 
 CHUNK = 500
 
@@ -62,6 +64,41 @@ def policy_versions_for_year(year: int, policy_code: str | None = None) -> list[
     if policy_code is not None:
         versions = versions.filter(policy__code=policy_code)
     return list(versions)
+
+
+@dataclass
+class UnnamedStandard:
+    """Households recognised poor or near-poor for the year under a standard that no support policy in
+    force that year names: they are entitled to nothing until the city adds policy versions for it."""
+
+    standard: PovertyStandard
+    households: int
+
+
+def standards_no_policy_names(
+    user, unit: AdminUnit, year: int, versions: list[SupportPolicyVersion] | None = None
+) -> list[UnnamedStandard]:
+    """Standards of the poor / near-poor lists that take effect in ``year`` under ``unit`` which no policy
+    version in force during the year names in its target groups (two queries)."""
+    start, end = year_bounds(year)
+    versions = policy_versions_for_year(year) if versions is None else versions
+    named = {group.get("standard") for v in versions for group in (v.target_groups or [])}
+    counts = (
+        OfficialStatus.objects.visible_to(user)
+        .current()
+        .filter(
+            household__village__path__startswith=unit.path,
+            effective_from__range=(start, end),
+            household_class__in=(Class.POOR, Class.NEAR_POOR),
+        )
+        .exclude(standard__code__in=named)
+        .values_list("standard")
+        .annotate(n=Count("household", distinct=True))
+        .order_by()
+    )
+    counts = dict(counts)
+    standards = PovertyStandard.objects.in_bulk(list(counts))
+    return [UnnamedStandard(standards[pk], n) for pk, n in sorted(counts.items())]
 
 
 def _household_ids(user, unit: AdminUnit, end: date) -> list[int]:
@@ -205,6 +242,7 @@ class Budget:
     policies: list[SupportPolicy]
     per: dict[str, str]
     lines: list[BudgetLine]
+    unnamed: list[UnnamedStandard] = field(default_factory=list)
 
     @property
     def wards(self) -> list[BudgetLine]:
@@ -255,4 +293,11 @@ def budget(user, unit: AdminUnit, year: int) -> Budget:
     if current is not None:
         lines.append(current)
     lines.append(total)
-    return Budget(year=year, unit=unit, policies=policies, per=per, lines=lines)
+    return Budget(
+        year=year,
+        unit=unit,
+        policies=policies,
+        per=per,
+        lines=lines,
+        unnamed=standards_no_policy_names(user, unit, year, versions),
+    )

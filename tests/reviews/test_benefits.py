@@ -305,3 +305,22 @@ def test_a_ward_budget_has_its_ward_line_and_total_without_a_district_subtotal(w
 def test_the_beneficiary_list_names_versions_in_vietnamese(client_for, world):
     page = client_for(world["personas"]["ward_officer"]).get(list_url(world["ward"])).content.decode()
     assert "Phiên bản 2" in page
+
+
+def test_households_recognised_under_a_standard_no_policy_names_are_pointed_out(client_for, world):
+    """The 2026 round recognises households under the 2027–2030 standard; the shipped policies (2022–2025
+    resolutions) name only the 2022 national and the city standard, so the city must add versions."""
+    h = world["households"]
+    official(h["a"], 2026, "poor", standard="national-2027")
+    official(h["c"], 2026, "near_poor", standard="national-2027")
+    official(h["x"], 2026, "not_poor", standard="national-2027")
+    [unnamed] = benefits.standards_no_policy_names(world["personas"]["city_officer"], world["city"], 2027)
+    assert unnamed.standard.code == "national-2027" and unnamed.households == 2
+    assert benefits.standards_no_policy_names(world["personas"]["city_officer"], world["city"], 2026) == []
+    client = client_for(world["personas"]["city_officer"])
+    page = client.get(budget_url(world["city"], year=2027)).content.decode()
+    assert "2 hộ được công nhận hộ nghèo, hộ cận nghèo từ năm 2027 theo" in page
+    assert "Chuẩn nghèo đa chiều quốc gia giai đoạn 2027–2030" in page
+    assert "alert-warning" not in client.get(budget_url(world["city"], year=2026)).content.decode()
+    # A ward officer of another ward does not learn about these households.
+    assert benefits.standards_no_policy_names(world["personas"]["commune_officer"], world["commune"], 2027) == []
