@@ -23,6 +23,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -306,9 +307,14 @@ def accounts_import(*, text: str, actor=None, source: str = "", before_commit: C
     """
     User = get_user_model()
     rows = _read_import_rows(text)
+    # Usernames compare without case, as the account pages do (an account "Head1" is "head1").
     existing = {
-        u.lower() for u in User.objects.filter(username__in=[r["username"] for _l, r in rows]).values_list("username", flat=True)
+        name.lower(): pk
+        for pk, name in User.objects.annotate(lowered=Lower("username"))
+        .filter(lowered__in=[r["username"].lower() for _l, r in rows])
+        .values_list("pk", "username")
     }
+    assigned = {a.user_id: a for a in Assignment.objects.filter(user_id__in=existing.values()).select_related("unit")}
     units = {u.code: u for u in AdminUnit.objects.current().filter(code__in={r["unit_code"] for _l, r in rows})}
     taken_villages = set(Assignment.objects.current_heads().filter(unit__code__in=units).values_list("unit__code", flat=True))
     roles = dict(Assignment.Role.choices)
@@ -324,8 +330,21 @@ def accounts_import(*, text: str, actor=None, source: str = "", before_commit: C
             errors.append(_("username %(username)s appears twice in the file") % {"username": username})
         seen.add(username.lower())
         if username.lower() in existing and not errors:
-            report.present.append(username)
-            continue
+            # Left as it is, but only if it is the account the file describes: another role or unit is a
+            # mistake in the file (or a change to make on the accounts page), not something to skip quietly.
+            current = assigned.get(existing[username.lower()])
+            if current is not None and (current.role, current.unit.code) == (row["role"], row["unit_code"]):
+                report.present.append(username)
+                continue
+            errors.append(
+                _("username %(username)s already exists as %(current)s")
+                % {
+                    "username": username,
+                    "current": f"{current.get_role_display()} – {current.unit.name}"
+                    if current
+                    else _("an account without a role"),
+                }
+            )
         if username:
             try:
                 User.username_validator(username)

@@ -93,3 +93,24 @@ def test_an_existing_passwords_file_is_never_overwritten(territory, csv_file, tm
         run(csv_file(GOOD.replace("20236-001", "20236-002")), out)
     assert out.read_text() == "earlier run"
     assert not User.objects.filter(username="thon1.hoabac").exists()
+
+
+def test_an_existing_username_in_other_capitals_is_the_same_account(territory, csv_file, tmp_path):
+    run(csv_file(GOOD), tmp_path / "first.csv")
+    count = User.objects.count()
+    run(csv_file(GOOD.replace("quan2.haichau", "Quan2.HaiChau")), tmp_path / "second.csv")  # no error: nothing to do
+    assert User.objects.count() == count
+    assert not User.objects.filter(username="Quan2.HaiChau").exists()
+
+
+def test_an_existing_username_with_another_role_or_unit_is_a_line_error_and_nothing_is_written(territory, csv_file, tmp_path):
+    run(csv_file(GOOD), tmp_path / "first.csv")
+    count = User.objects.count()
+    changed = GOOD.replace("quan2.haichau,Phạm Thị Bốn,district_officer,492", "quan2.haichau,Phạm Thị Bốn,district_officer,497")
+    changed += "moi.tdp2,Võ Văn Năm,village_head,20236-002,\n"
+    with pytest.raises(CommandError) as refused:
+        run(csv_file(changed), tmp_path / "second.csv")
+    message = str(refused.value)
+    assert "Dòng 5" in message and "quan2.haichau" in message and "Quận Hải Châu" in message
+    assert User.objects.count() == count and not User.objects.filter(username="moi.tdp2").exists()
+    assert not (tmp_path / "second.csv").exists()
