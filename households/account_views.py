@@ -21,6 +21,7 @@ from households.access import get_visible_or_404, role_required
 from households.accounts import (
     account_deactivate,
     account_password_reset,
+    account_reactivate,
     password_changed_by_owner,
     village_hand_over,
     village_head_create,
@@ -207,6 +208,44 @@ def account_deactivate_view(request, user_id):
             "intro": _("The account stays with everything its owner did, but can no longer log in."),
             "submit_label": _("Deactivate"),
             "danger": True,
+            "cancel_url": _list_url(assignment.unit),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(WARD_OFFICER)
+def account_reactivate_view(request, user_id):
+    assignment = _head_account(request, user_id)
+    form = AccountActionForm(request.POST or None, initial={"version": assignment.version}, reason_required=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password = account_reactivate(
+                actor=request.user,
+                assignment=assignment,
+                read_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return _show_password(
+                request, user=assignment.user, password=password, village=assignment.unit, title=_("Account reactivated")
+            )
+    return render(
+        request,
+        "households/accounts/form.html",
+        {
+            "form": form,
+            "village": assignment.unit,
+            "current": assignment,
+            "title": _("Reactivate %(username)s") % {"username": assignment.user.username},
+            "intro": _(
+                "The same account, with everything its owner did, can log in again as the village's head; a new "
+                "temporary password is shown once and must be changed at the next login."
+            ),
+            "submit_label": _("Reactivate"),
             "cancel_url": _list_url(assignment.unit),
         },
     )

@@ -227,6 +227,37 @@ def account_deactivate(*, actor, assignment: Assignment, read_version: int, reas
 
 @sensitive_variables("password")
 @transaction.atomic
+def account_reactivate(*, actor, assignment: Assignment, read_version: int, reason: str) -> str:
+    """Undo a deactivation (a mistake, or a former head back in office) while the village has no active
+    head: the same user and history, with a new temporary password (to show once) to change at login."""
+    _check_actor_over(actor, assignment.unit)
+    _check_head_account(assignment)
+    if assignment.ended_at is None:
+        raise ValidationError(_("This account is active."), code="active")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")}, code="reason")
+    _check_village(assignment.unit)
+    _check_no_current_head(assignment.unit)
+    _claim(assignment, read_version)
+    password = temporary_password()
+    assignment.user.set_password(password)
+    assignment.user.is_active = True
+    assignment.user.save(update_fields=["password", "is_active"])
+    assignment.ended_at = None
+    assignment.must_change_password = True
+    try:
+        with transaction.atomic():
+            _save(assignment, actor=actor, reason=reason)
+    except IntegrityError:  # another head became active in the village a moment ago
+        raise ValidationError(
+            _("%(village)s already has an active head.") % {"village": assignment.unit.name}, code="second_head"
+        ) from None
+    _log(account=assignment.user, unit=assignment.unit, action=AccountEvent.Action.REACTIVATE, actor=actor, reason=reason)
+    return password
+
+
+@sensitive_variables("password")
+@transaction.atomic
 def village_hand_over(
     *,
     actor,

@@ -393,6 +393,7 @@ class AccountEvent(models.Model):
         HAND_OVER = "hand_over", _("Village handed over")
         IMPORT = "import", _("Account imported")
         PASSWORD_CHANGED = "password_changed", _("Password changed by its owner")
+        REACTIVATE = "reactivate", _("Account reactivated")
 
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="account_events"

@@ -510,6 +510,14 @@ ROWS += [
         label="an officer's account",
         statuses=expect(403, anonymous=302, commune_officer=404),
     ),
+    Row("households:account_reactivate", HEAD1, statuses=WARD_ACCOUNTS),
+    Row("households:account_reactivate", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row(
+        "households:account_reactivate",
+        lambda w: {"user_id": w["personas"]["ward_officer"].pk},
+        label="an officer's account",
+        statuses=expect(403, anonymous=302, commune_officer=404),
+    ),
     Row("households:account_deactivate", HEAD1, statuses=WARD_ACCOUNTS),
     Row("households:account_deactivate", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
     Row(

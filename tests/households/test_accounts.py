@@ -321,3 +321,65 @@ def test_the_same_password_is_refused_and_a_new_one_frees_the_user(client, new_h
 
 def test_users_whose_password_nobody_else_set_are_not_forced(client_for, personas):
     assert client_for(personas["village_head"]).get(reverse("households:list")).status_code == 200
+
+
+# --- reactivation -------------------------------------------------------------------------------------
+
+
+def test_a_deactivated_head_is_reactivated_with_a_new_temporary_password(client, territory, personas):
+    head = head_of(personas["village_head"])
+    accounts.account_deactivate(actor=personas["ward_officer"], assignment=head, read_version=1, reason="Nhầm")
+    head.refresh_from_db()
+    password = accounts.account_reactivate(
+        actor=personas["ward_officer"], assignment=head, read_version=head.version, reason="Khóa nhầm tài khoản"
+    )
+    head.refresh_from_db()
+    assert head.ended_at is None and head.user.is_active and head.must_change_password
+    assert head.user.check_password(password) and not head.user.check_password("pw-head1")
+    assert Assignment.objects.current_heads().get(unit=territory["village"]).user == head.user
+    event = AccountEvent.objects.filter(account=head.user).order_by("-id").first()
+    assert (event.action, event.actor, event.reason) == ("reactivate", personas["ward_officer"], "Khóa nhầm tài khoản")
+    assert login(client, "head1", password).status_code == 302
+
+
+def test_a_former_head_is_not_reactivated_while_the_village_has_another(territory, personas):
+    accounts.village_hand_over(
+        actor=personas["ward_officer"], village=territory["village"], read_version=1, username="moi", full_name="M", reason="r"
+    )
+    old = head_of(personas["village_head"])
+    with pytest.raises(ValidationError) as refused:
+        accounts.account_reactivate(actor=personas["ward_officer"], assignment=old, read_version=old.version, reason="x")
+    assert "moi" in refused.value.messages[0]
+    old.refresh_from_db()
+    assert old.ended_at is not None and not old.user.is_active
+
+
+def test_reactivation_needs_a_deactivated_account_a_reason_and_a_fresh_page(personas):
+    head = head_of(personas["village_head"])
+    with pytest.raises(ValidationError):  # still active
+        accounts.account_reactivate(actor=personas["ward_officer"], assignment=head, read_version=head.version, reason="x")
+    accounts.account_deactivate(actor=personas["ward_officer"], assignment=head, read_version=1, reason="y")
+    head.refresh_from_db()
+    with pytest.raises(ValidationError):  # no reason
+        accounts.account_reactivate(actor=personas["ward_officer"], assignment=head, read_version=head.version, reason=" ")
+    with pytest.raises(ValidationError):  # read before the deactivation
+        accounts.account_reactivate(actor=personas["ward_officer"], assignment=head, read_version=1, reason="z")
+    with pytest.raises(PermissionDenied):  # another ward's officer
+        accounts.account_reactivate(actor=personas["commune_officer"], assignment=head, read_version=head.version, reason="z")
+    head.refresh_from_db()
+    assert head.ended_at is not None
+
+
+def test_reactivate_page_shows_the_password_once_and_the_list_offers_it(client_for, personas):
+    client = client_for(personas["ward_officer"])
+    head = head_of(personas["village_head"])
+    accounts.account_deactivate(actor=personas["ward_officer"], assignment=head, read_version=1, reason="y")
+    url = reverse("households:account_reactivate", args=[personas["village_head"].pk])
+    assert url in client.get(reverse("households:account_list", args=["20236"])).content.decode()
+    head.refresh_from_db()
+    response = client.post(url, {"version": head.version, "reason": "Khóa nhầm"})
+    assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+    assert "Mật khẩu tạm" in response.content.decode()
+    again = client.post(url, {"version": head.version, "reason": "Khóa nhầm"})
+    assert "Tài khoản này đang hoạt động." in again.content.decode()  # refused: shown once, never again
+    assert url not in client.get(reverse("households:account_list", args=["20236"])).content.decode()
