@@ -144,15 +144,16 @@ def account_hand_over(request, code):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
-def account_reset(request, user_id):
+def _account_action(request, user_id, *, service, reason_required: bool, done, title: str, **page):
+    """The page of one action on a village head's account (reset, deactivate, reactivate): a reason
+    and the version the page was read at; ``service`` does the action, ``done(assignment, result)``
+    answers once it succeeded; ``title`` names the account as %(username)s, ``page`` holds the intro
+    and the button of the form."""
     assignment = _head_account(request, user_id)
-    form = AccountActionForm(request.POST or None, initial={"version": assignment.version})
+    form = AccountActionForm(request.POST or None, initial={"version": assignment.version}, reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         try:
-            password = account_password_reset(
+            result = service(
                 actor=request.user,
                 assignment=assignment,
                 read_version=form.cleaned_data["version"],
@@ -161,55 +162,62 @@ def account_reset(request, user_id):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            return _show_password(
-                request, user=assignment.user, password=password, village=assignment.unit, title=_("Password reset")
-            )
+            return done(assignment, result)
     return render(
         request,
         "households/accounts/form.html",
         {
             "form": form,
             "village": assignment.unit,
-            "current": assignment,
-            "title": _("Reset the password of %(username)s") % {"username": assignment.user.username},
-            "intro": _("A new temporary password is shown once; the head must change it at their next login."),
-            "submit_label": _("Reset password"),
+            # "Current head of …" only while the account is the village's head.
+            "current": assignment if assignment.ended_at is None else None,
+            "title": title % {"username": assignment.user.username},
             "cancel_url": _list_url(assignment.unit),
+            **page,
         },
+    )
+
+
+def _password_page(request, title: str):
+    def done(assignment, password):
+        return _show_password(request, user=assignment.user, password=password, village=assignment.unit, title=title)
+
+    return done
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(WARD_OFFICER)
+def account_reset(request, user_id):
+    return _account_action(
+        request,
+        user_id,
+        service=account_password_reset,
+        reason_required=False,
+        done=_password_page(request, _("Password reset")),
+        title=_("Reset the password of %(username)s"),
+        intro=_("A new temporary password is shown once; the head must change it at their next login."),
+        submit_label=_("Reset password"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(WARD_OFFICER)
 def account_deactivate_view(request, user_id):
-    assignment = _head_account(request, user_id)
-    form = AccountActionForm(request.POST or None, initial={"version": assignment.version}, reason_required=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_deactivate(
-                actor=request.user,
-                assignment=assignment,
-                read_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("%(username)s can no longer log in.") % {"username": assignment.user.username})
-            return redirect(_list_url(assignment.unit))
-    return render(
+    def done(assignment, _result):
+        messages.success(request, _("%(username)s can no longer log in.") % {"username": assignment.user.username})
+        return redirect(_list_url(assignment.unit))
+
+    return _account_action(
         request,
-        "households/accounts/form.html",
-        {
-            "form": form,
-            "village": assignment.unit,
-            "current": assignment,
-            "title": _("Deactivate %(username)s") % {"username": assignment.user.username},
-            "intro": _("The account stays with everything its owner did, but can no longer log in."),
-            "submit_label": _("Deactivate"),
-            "danger": True,
-            "cancel_url": _list_url(assignment.unit),
-        },
+        user_id,
+        service=account_deactivate,
+        reason_required=True,
+        done=done,
+        title=_("Deactivate %(username)s"),
+        intro=_("The account stays with everything its owner did, but can no longer log in."),
+        submit_label=_("Deactivate"),
+        danger=True,
     )
 
 
@@ -217,37 +225,18 @@ def account_deactivate_view(request, user_id):
 @require_http_methods(["GET", "POST"])
 @role_required(WARD_OFFICER)
 def account_reactivate_view(request, user_id):
-    assignment = _head_account(request, user_id)
-    form = AccountActionForm(request.POST or None, initial={"version": assignment.version}, reason_required=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            password = account_reactivate(
-                actor=request.user,
-                assignment=assignment,
-                read_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return _show_password(
-                request, user=assignment.user, password=password, village=assignment.unit, title=_("Account reactivated")
-            )
-    return render(
+    return _account_action(
         request,
-        "households/accounts/form.html",
-        {
-            "form": form,
-            "village": assignment.unit,
-            "current": assignment,
-            "title": _("Reactivate %(username)s") % {"username": assignment.user.username},
-            "intro": _(
-                "The same account, with everything its owner did, can log in again as the village's head; a new "
-                "temporary password is shown once and must be changed at the next login."
-            ),
-            "submit_label": _("Reactivate"),
-            "cancel_url": _list_url(assignment.unit),
-        },
+        user_id,
+        service=account_reactivate,
+        reason_required=True,
+        done=_password_page(request, _("Account reactivated")),
+        title=_("Reactivate %(username)s"),
+        intro=_(
+            "The same account, with everything its owner did, can log in again as the village's head; a new "
+            "temporary password is shown once and must be changed at the next login."
+        ),
+        submit_label=_("Reactivate"),
     )
 
 

@@ -190,12 +190,20 @@ def account_password_reset(*, actor, assignment: Assignment, read_version: int, 
     if not assignment.user.is_active or assignment.ended_at is not None:
         raise ValidationError(_("This account is deactivated."), code="inactive")
     _claim(assignment, read_version)
-    password = temporary_password()
-    assignment.user.set_password(password)
-    assignment.user.save(update_fields=["password"])
-    assignment.must_change_password = True
+    password = _new_temporary_password(assignment)
     _save(assignment, actor=actor, reason=reason)
     _log(account=assignment.user, unit=assignment.unit, action=AccountEvent.Action.RESET_PASSWORD, actor=actor, reason=reason)
+    return password
+
+
+@sensitive_variables("password")
+def _new_temporary_password(assignment: Assignment) -> str:
+    """Give the account a new temporary password (returned, to show once) that must be changed at login."""
+    password = temporary_password()
+    assignment.user.set_password(password)
+    assignment.user.is_active = True  # a reset applies to active accounts; a reactivation reopens one
+    assignment.user.save(update_fields=["password", "is_active"])
+    assignment.must_change_password = True
     return password
 
 
@@ -239,12 +247,8 @@ def account_reactivate(*, actor, assignment: Assignment, read_version: int, reas
     _check_village(assignment.unit)
     _check_no_current_head(assignment.unit)
     _claim(assignment, read_version)
-    password = temporary_password()
-    assignment.user.set_password(password)
-    assignment.user.is_active = True
-    assignment.user.save(update_fields=["password", "is_active"])
+    password = _new_temporary_password(assignment)
     assignment.ended_at = None
-    assignment.must_change_password = True
     try:
         with transaction.atomic():
             _save(assignment, actor=actor, reason=reason)

@@ -126,11 +126,7 @@ class Dashboard:
 
     @property
     def deadlines_passed(self) -> dict[str, bool]:
-        r, today = self.round, self.today
-        return {
-            name: bool(getattr(r, name) and getattr(r, name) < today)
-            for name in ("survey_deadline", "village_deadline", "ward_deadline", "approval_deadline")
-        }
+        return self.round.deadlines_passed(self.today)
 
 
 def round_standards(round_: ReviewRound) -> list[PovertyStandard]:
@@ -199,10 +195,7 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
             sf = f.by_standard[row["standard_id"]]
             setattr(sf, row["household_class"], getattr(sf, row["household_class"]) + row["n"])
 
-    passed = {
-        name: bool(getattr(round_, name) and getattr(round_, name) < today)
-        for name in ("survey_deadline", "village_deadline", "ward_deadline", "approval_deadline")
-    }
+    passed = round_.deadlines_passed(today)
     # 5: village lists by child and status.
     rows = (
         VillageList.objects.filter(round=round_, village__path__startswith=unit.path)

@@ -158,7 +158,7 @@ def holiday_remove(*, user, holiday: PublicHoliday, today: date | None = None) -
     re-check that is over, so it stays; running periods that span a removed day are counted again."""
     scope = require_role(user, Assignment.Role.CITY_OFFICER)
     today = today or timezone.localdate()
-    if holiday.day <= today:
+    if not holiday.removable_on(today):
         raise ValidationError(
             _(
                 "%(day)s is not in the future: only future holidays can be removed, since past ones may already count in recorded periods."

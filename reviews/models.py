@@ -17,6 +17,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households import access
@@ -63,6 +64,7 @@ class ReviewRound(models.Model):
     village_deadline = models.DateField(_("village lists deadline"), null=True, blank=True)
     ward_deadline = models.DateField(_("ward lists deadline"), null=True, blank=True)
     approval_deadline = models.DateField(_("approval deadline"), null=True, blank=True)
+    PHASE_DEADLINES = ("survey_deadline", "village_deadline", "ward_deadline", "approval_deadline")
     effective_from = models.DateField(_("results effective from"))
     standards = models.ManyToManyField(PovertyStandard, verbose_name=_("standards applied"), related_name="rounds")
     primary_standard = models.ForeignKey(
@@ -99,6 +101,14 @@ class ReviewRound(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def deadline_passed(self, name: str, today: date) -> date | None:
+        """The phase deadline ``name`` if ``today`` is after it (its own day is still in time), else None."""
+        deadline = getattr(self, name)
+        return deadline if deadline is not None and today > deadline else None
+
+    def deadlines_passed(self, today: date) -> dict[str, bool]:
+        return {name: self.deadline_passed(name, today) is not None for name in self.PHASE_DEADLINES}
 
     @property
     def is_open(self) -> bool:
@@ -531,6 +541,14 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} – {self.name}"
+
+    def removable_on(self, today: date) -> bool:
+        """Only a future day can be removed: one that has begun may already count in a recorded period."""
+        return self.day > today
+
+    @property
+    def removable(self) -> bool:
+        return self.removable_on(timezone.localdate())
 
 
 def _export_path(job: ExportJob, filename: str) -> str:

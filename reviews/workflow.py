@@ -174,10 +174,7 @@ def check_area(user, obj) -> Scope:
 def overdue(action_name: str, round_: ReviewRound, today: date | None = None) -> date | None:
     """The phase deadline of ``action_name`` in ``round_`` if it has passed (``today`` is after it), else None."""
     field = ACTIONS[action_name].deadline
-    deadline = getattr(round_, field) if field else None
-    if deadline is None or (today or timezone.localdate()) <= deadline:
-        return None
-    return deadline
+    return round_.deadline_passed(field, today or timezone.localdate()) if field else None
 
 
 def check(action_name: str, obj, user, *, reason: str = "", today: date | None = None) -> Action:

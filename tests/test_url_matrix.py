@@ -482,7 +482,12 @@ ROWS += [
 # Accounts of village heads: the ward officer of ward 20236 (and administrators); another ward's
 # officer gets 404, every other role 403. Officers' accounts are never reachable here (403).
 WARD_ACCOUNTS = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
-HEAD1 = lambda w: {"user_id": w["personas"]["village_head"].pk}  # noqa: E731
+
+
+def head1_kwargs(w):
+    return {"user_id": w["personas"]["village_head"].pk}
+
+
 ROWS += [
     Row("households:account_list", lambda w: {"code": w["ward"].code}, statuses=WARD_ACCOUNTS),
     Row("households:account_list", lambda w: {"code": w["ward"].code}, method="post", label="wrong method", statuses=expect(405)),
@@ -502,24 +507,24 @@ ROWS += [
         label="empty form",
         statuses=WARD_ACCOUNTS,
     ),
-    Row("households:account_reset", HEAD1, statuses=WARD_ACCOUNTS),
-    Row("households:account_reset", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row("households:account_reset", head1_kwargs, statuses=WARD_ACCOUNTS),
+    Row("households:account_reset", head1_kwargs, method="post", label="empty form", statuses=WARD_ACCOUNTS),
     Row(
         "households:account_reset",
         lambda w: {"user_id": w["personas"]["ward_officer"].pk},
         label="an officer's account",
         statuses=expect(403, anonymous=302, commune_officer=404),
     ),
-    Row("households:account_reactivate", HEAD1, statuses=WARD_ACCOUNTS),
-    Row("households:account_reactivate", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row("households:account_reactivate", head1_kwargs, statuses=WARD_ACCOUNTS),
+    Row("households:account_reactivate", head1_kwargs, method="post", label="empty form", statuses=WARD_ACCOUNTS),
     Row(
         "households:account_reactivate",
         lambda w: {"user_id": w["personas"]["ward_officer"].pk},
         label="an officer's account",
         statuses=expect(403, anonymous=302, commune_officer=404),
     ),
-    Row("households:account_deactivate", HEAD1, statuses=WARD_ACCOUNTS),
-    Row("households:account_deactivate", HEAD1, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row("households:account_deactivate", head1_kwargs, statuses=WARD_ACCOUNTS),
+    Row("households:account_deactivate", head1_kwargs, method="post", label="empty form", statuses=WARD_ACCOUNTS),
     Row(
         "households:account_deactivate",
         lambda w: {"user_id": w["personas"]["district_officer"].pk},

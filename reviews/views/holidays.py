@@ -59,7 +59,6 @@ def holiday_list(request):
             "years": service.holiday_years(today.year),
             "holidays": PublicHoliday.objects.in_year(year).select_related("added_by"),
             "form": form,
-            "today": today,
         },
     )
 
@@ -83,5 +82,5 @@ def holiday_remove(request, holiday_id):
     return render(
         request,
         "reviews/manage/holiday_remove.html",
-        {"holiday": holiday, "removable": holiday.day > timezone.localdate(), "back_url": _year_url(holiday.day.year)},
+        {"holiday": holiday, "removable": holiday.removable, "back_url": _year_url(holiday.day.year)},
     )
