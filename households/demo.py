@@ -357,6 +357,16 @@ def seed_households(
     return report
 
 
+# Full names of the demo logins (invented), so the pages that name people show a name.
+DEMO_USER_NAMES = {
+    "thanhpho": "Nguyễn Thị Minh Thư",
+    "quan.haichau": "Trần Văn Hùng",
+    "phuong.haichau": "Lê Thị Hồng Nhung",
+    "totruong.1": "Phạm Văn Tâm",
+    "totruong.2": "Võ Thị Lan",
+}
+
+
 def iter_demo_users(structure: str) -> Iterator[tuple[str, str, str | None, bool]]:
     """(username, role, unit code, is_superuser) for one demo login per role."""
     yield "admin", "", None, True

@@ -52,6 +52,8 @@ def test_seed_demo_gives_each_role_a_login_in_its_unit():
     assert roles == {r.value for r in Assignment.Role}
     # The e2e journeys log in as these users: the demo never forces a password change.
     assert not Assignment.objects.filter(must_change_password=True).exists()
+    # Every login with a role has a full name (the accounts and history pages show it).
+    assert not Assignment.objects.filter(user__first_name="").exists()
 
 
 def test_seed_demo_on_the_2025_structure_has_no_district_login():

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from households.demo import ensure_villages, iter_demo_users, seed_households
+from households.demo import DEMO_USER_NAMES, ensure_villages, iter_demo_users, seed_households
 from households.models import AdminUnit, Assignment
 from households.territory import STRUCTURE_FILES
 
@@ -53,7 +53,9 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
-                user.save()
+            if not user.first_name:
+                user.first_name = DEMO_USER_NAMES.get(username, "")
+            user.save()
             if role:
                 unit = AdminUnit.objects.get(code=unit_code)
                 Assignment.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
