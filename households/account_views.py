@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households import selectors
+from households import logins, selectors
 from households.access import get_visible_or_404, role_required
 from households.accounts import (
     account_deactivate,
     account_password_reset,
     account_reactivate,
+    account_unlock,
     password_changed_by_owner,
     village_hand_over,
     village_head_create,
@@ -80,10 +81,17 @@ def _show_password(request, *, user, password: str, village: AdminUnit, title: s
 @role_required(WARD_OFFICER)
 def account_list(request, code):
     ward = _ward(request, code)
+    villages = selectors.village_heads(ward)
+    heads = [a.user.username for v in villages for a in v.head_assignments if a.ended_at is None]
     return render(
         request,
         "households/accounts/list.html",
-        {"ward": ward, "villages": selectors.village_heads(ward), "events": selectors.account_events(ward)},
+        {
+            "ward": ward,
+            "villages": villages,
+            "locked": logins.locked_usernames(heads),
+            "events": selectors.account_events(ward),
+        },
     )
 
 
@@ -237,6 +245,28 @@ def account_reactivate_view(request, user_id):
             "temporary password is shown once and must be changed at the next login."
         ),
         submit_label=_("Reactivate"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(WARD_OFFICER)
+def account_unlock_view(request, user_id):
+    def done(assignment, _result):
+        messages.success(request, _("%(username)s can log in again.") % {"username": assignment.user.username})
+        return redirect(_list_url(assignment.unit))
+
+    return _account_action(
+        request,
+        user_id,
+        service=account_unlock,
+        reason_required=False,
+        done=done,
+        title=_("Unlock the login of %(username)s"),
+        intro=_(
+            "After too many failed logins from one address the account is locked there for a while. Unlock it "
+            "once you know the head is the one trying (if they forgot the password, reset it instead)."
+        ),
+        submit_label=_("Unlock"),
     )
 
 

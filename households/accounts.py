@@ -29,6 +29,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from households import logins
 from households.access import scope_of
 from households.models import AccountEvent, AdminUnit, Assignment
 
@@ -296,6 +297,19 @@ def village_hand_over(
         reason=reason,
         action=AccountEvent.Action.CREATE,
     )
+
+
+@transaction.atomic
+def account_unlock(*, actor, assignment: Assignment, read_version: int, reason: str = "") -> int:
+    """Lift a village head's login lock (too many failed logins) before it runs out, from every address."""
+    _check_actor_over(actor, assignment.unit)
+    _check_head_account(assignment)
+    if not logins.locked_usernames([assignment.user.username]):
+        raise ValidationError(_("This account is not locked (any more)."), code="not_locked")
+    _claim(assignment, read_version)
+    removed = logins.unlock(assignment.user.username)
+    _log(account=assignment.user, unit=assignment.unit, action=AccountEvent.Action.UNLOCK, actor=actor, reason=reason)
+    return removed
 
 
 @transaction.atomic

@@ -394,6 +394,7 @@ class AccountEvent(models.Model):
         IMPORT = "import", _("Account imported")
         PASSWORD_CHANGED = "password_changed", _("Password changed by its owner")
         REACTIVATE = "reactivate", _("Account reactivated")
+        UNLOCK = "unlock", _("Login unlocked")
 
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="account_events"

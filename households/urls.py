@@ -14,6 +14,7 @@ urlpatterns = [
     path("users/<int:user_id>/reset-password/", account_views.account_reset, name="account_reset"),
     path("users/<int:user_id>/deactivate/", account_views.account_deactivate_view, name="account_deactivate"),
     path("users/<int:user_id>/reactivate/", account_views.account_reactivate_view, name="account_reactivate"),
+    path("users/<int:user_id>/unlock/", account_views.account_unlock_view, name="account_unlock"),
     path("households/", views.household_list_view, name="list"),
     path("households/export.xlsx", views.household_export_view, name="export"),
     path("households/new/", views.household_create_view, name="create"),

@@ -5,6 +5,7 @@ environment variable. Malformed values stop the process with a clear message ins
 falling back silently (a typo in DEBUG must never turn debug mode on in production).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -101,7 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},  # ASVS 2.1.1
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -158,6 +159,26 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 
+# Logins (households/logins.py): the session ends SESSION_COOKIE_AGE seconds after login (8 hours) or after
+# SESSION_IDLE_TIMEOUT_MINUTES without a request of the user (progress polling does not count). django-axes
+# locks a user name *from one address* after LOGIN_FAILURE_LIMIT failures in a row, for LOGIN_LOCKOUT_MINUTES:
+# a ward office shares one address behind NAT, so the address alone is never locked. The ward officer can unlock.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", default=15)
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["povertyportal.middleware.SessionIdleTimeoutMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "households.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "households.logins.client_address"
+AXES_VERBOSE = False  # the povertyportal.logins logger reports failed logins
+if SESSION_IDLE_TIMEOUT_MINUTES < 1 or LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES, LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+
 # Production hardening: on unless DEBUG. `manage.py check --deploy` passes with DEBUG off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
@@ -175,6 +196,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # Failed logins: user name, time and address, never the password (households/logins.py).
+    "loggers": {"povertyportal.logins": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # seed_demo refuses to run unless this is on (never in production).
