@@ -201,8 +201,9 @@ def test_the_list_costs_a_bounded_number_of_queries(client_for, territory, perso
         village = make_unit(f"20236-{i:03d}", f"Tổ {i}", AdminUnit.Level.VILLAGE, ward)
         accounts.village_head_create(actor=personas["ward_officer"], village=village, username=f"h{i}", full_name=f"H {i}")
     client = client_for(personas["ward_officer"])
-    # session, user, assignment (scope), the ward, its villages, their head accounts with users, recent events
-    with django_assert_max_num_queries(7):
+    # session, user, assignment (scope), the ward, its villages, their head accounts with users, which of them
+    # are locked out (failed logins), recent events
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("households:account_list", args=["20236"]))
     assert response.content.decode().count("btn-outline-danger") == villages
 
