@@ -106,3 +106,18 @@ class SessionIdleTimeoutMiddleware:
         if htmx:
             return HttpResponse(status=204, headers={"HX-Redirect": target})
         return redirect(target)
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` from settings.PERMISSIONS_POLICY ({feature: [allowed origins]}; an empty
+    list switches the feature off for every origin, "self" allows the portal itself)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -77,12 +77,34 @@ def demo(transactional_db, settings):
     )
 
 
+# Every page reports what the Content-Security-Policy blocked (the event fires for blocked scripts,
+# styles, style attributes and inline handlers alike) to the test, which fails on any.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolation([e.violatedDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber, e.sample, document.URL].join(" | "));
+});
+"""
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    context.expose_binding("__cspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("page", lambda page: page.on("console", on_console))
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     pages = []
+    violations: list[str] = []
 
     def make(username: str, viewport=PHONE):
         context = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
+        watch_csp(context, violations)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto(f"{live_server.url}/accounts/login/")
@@ -97,6 +119,8 @@ def open_page(browser, live_server):
     yield make
     for context in pages:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)), pytrace=False)
 
 
 def shot(page, name: str) -> None:
