@@ -56,7 +56,10 @@ def scope_of(user) -> Scope:
         return cached
     from households.models import Assignment
 
-    assignment: Assignment | None = Assignment.objects.select_related("unit").filter(user_id=user.pk).first()
+    # An ended assignment (a head who handed over) gives no access, even if the user was made active again.
+    assignment: Assignment | None = (
+        Assignment.objects.select_related("unit").filter(user_id=user.pk, ended_at__isnull=True).first()
+    )
     if assignment is not None:
         scope = Scope(
             role=assignment.role,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households import citizen_ids
 from households.ethnicities import ETHNICITY_CHOICES
+from households.form_guards import HiddenErrorsOnTop, OwnRowsInlineFormSet, version_field
 from households.models import Household, Member
 from households.services import MEMBER_FIELDS
 
@@ -16,10 +17,11 @@ class VillageForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, help_text=_("For example “Tổ dân phố 12” or “Thôn Phú Túc”."))
 
 
-class HouseholdForm(forms.ModelForm):
-    """Shape only; the services check meaning. ``version`` is the version the page was read at."""
+class HouseholdForm(HiddenErrorsOnTop, forms.ModelForm):
+    """Shape only; the services check meaning. ``version`` is the version the page was read at,
+    required when editing: an edit without it is refused, never saved over the current version."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
 
     class Meta:
         model = Household
@@ -32,9 +34,10 @@ class HouseholdForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["code"]  # the code identifies the household in imports and reports
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(HiddenErrorsOnTop, forms.ModelForm):
     ethnicity = forms.TypedChoiceField(label=_("Ethnicity"), choices=ETHNICITY_CHOICES, initial="01")
 
     class Meta:
@@ -50,7 +53,10 @@ class MemberForm(forms.ModelForm):
 
 
 def member_formset(*, data=None, household=None, extra=1):
-    formset_class = forms.inlineformset_factory(Household, Member, form=MemberForm, extra=extra, min_num=0, can_delete=False)
+    # Only the household's active members can be named by a posted id (form_guards).
+    formset_class = forms.inlineformset_factory(
+        Household, Member, form=MemberForm, formset=OwnRowsInlineFormSet, extra=extra, min_num=0, can_delete=False
+    )
     instance = household or Household()
     queryset = household.members.active() if household else Member.objects.none()
     return formset_class(data, instance=instance, queryset=queryset, prefix="members")
@@ -155,19 +161,19 @@ class AccountForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 
 
-class HandOverForm(AccountForm):
+class HandOverForm(HiddenErrorsOnTop, AccountForm):
     """The new head of a village that has one: ``version`` is the current head's account as read."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
     reason = forms.CharField(
         label=_("Reason"), max_length=100, help_text=_("For example the decision that appointed the new head.")
     )
 
 
-class AccountActionForm(forms.Form):
+class AccountActionForm(HiddenErrorsOnTop, forms.Form):
     """Confirm an action on one account, carrying the account version the page was read at."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 
     def __init__(self, *args, reason_required: bool = False, **kwargs):

@@ -247,7 +247,7 @@ def household_edit_view(request, code):
     form = HouseholdForm(data, instance=household, villages=_villages_for(request.user))
     formset = member_formset(data=data, household=household, extra=1)
     if data is not None and form.is_valid() and formset.is_valid():
-        read_version = form.cleaned_data.get("version") or 0
+        read_version = form.cleaned_data["version"]
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             household_update(household=household, read_version=read_version, data=fields, members=_member_data(formset))

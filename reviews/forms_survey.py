@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households.form_guards import HiddenErrorsOnTop, OwnRowsModelFormSet, version_field
 from policies import vocabulary as v
 from reviews.models import Case, CaseMember
 from reviews.services import MEMBER_FACT_FIELDS
@@ -19,10 +20,11 @@ from reviews.services import MEMBER_FACT_FIELDS
 MAX_INCOME_12M = 100_000_000_000  # 100 billion đồng a year: anything above is a typing error
 
 
-class VersionedForm(forms.Form):
-    """Carries the version of the record the page was read at (optimistic concurrency)."""
+class VersionedForm(HiddenErrorsOnTop, forms.Form):
+    """Carries the version of the record the page was read at (optimistic concurrency); a post
+    without it is refused, never saved over the current version."""
 
-    read_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    read_version = version_field()
 
 
 class ScreenForm(VersionedForm):
@@ -38,8 +40,8 @@ class ScreenForm(VersionedForm):
         self.fields["items_met"].choices = [(item["key"], item["text"]) for item in items]
 
 
-class SectionForm(forms.ModelForm):
-    read_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class SectionForm(HiddenErrorsOnTop, forms.ModelForm):
+    read_version = version_field()
 
     def section_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -116,7 +118,7 @@ class IncomeForm(SectionForm):
 SECTION_FORMS = {"housing": HousingForm, "water": WaterForm, "information": InformationForm, "income": IncomeForm}
 
 
-class CaseMemberForm(forms.ModelForm):
+class CaseMemberForm(HiddenErrorsOnTop, forms.ModelForm):
     class Meta:
         model = CaseMember
         fields = list(MEMBER_FACT_FIELDS)
@@ -144,4 +146,24 @@ class CaseMemberForm(forms.ModelForm):
         return name
 
 
-CaseMemberFormSet = forms.modelformset_factory(CaseMember, form=CaseMemberForm, extra=1, can_delete=True)
+class BaseCaseMemberFormSet(OwnRowsModelFormSet):
+    """The members section: bound with ``queryset=case.members``, so a posted id of any other case's
+    member is refused (households.form_guards); it carries the case version the page was read at."""
+
+    def __init__(self, *args, read_version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version_form = VersionedForm(self.data if self.is_bound else None, initial={"read_version": read_version})
+
+    def clean(self):
+        super().clean()
+        if not self.version_form.is_valid():
+            raise forms.ValidationError(self.version_form.non_field_errors())
+
+    @property
+    def read_version(self) -> int:
+        return self.version_form.cleaned_data["read_version"]
+
+
+CaseMemberFormSet = forms.modelformset_factory(
+    CaseMember, form=CaseMemberForm, formset=BaseCaseMemberFormSet, extra=1, can_delete=True
+)

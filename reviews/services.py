@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.access import approving_unit, require_role, scope_of
+from households.form_guards import FOREIGN_ROW_MESSAGE
 from households.models import AdminUnit, Assignment, Household, Member
 from policies import classification as engine
 from policies import movement as movement_rules
@@ -320,10 +321,17 @@ def case_save_section(
 
 
 def _save_members(case: Case, members: list[dict]) -> None:
+    """``members`` are dicts of member facts; one with an ``id`` (a pk) changes or, with ``DELETE``,
+    removes that member of *this* case, one without adds a member. An id that is not one of the case's
+    members is refused: the id comes from the browser."""
     if not any(not m.get("DELETE") for m in members):
         raise ValidationError(_("A household has at least one member."))
+    current = {m.pk: m for m in case.members.all()}
+    ids = [data.get("id") for data in members if data.get("id") is not None]
+    if len(set(ids)) != len(ids) or not set(ids) <= current.keys():
+        raise ValidationError(FOREIGN_ROW_MESSAGE, code="foreign_row")
     for data in members:
-        instance = data.get("id")
+        instance = current.get(data.get("id"))
         if data.get("DELETE"):
             if instance is not None:
                 instance.delete()

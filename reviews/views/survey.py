@@ -182,18 +182,19 @@ def case_screen(request, pk):
 
 def _bind_section(request, case: Case, section: str, data=None):
     if section == "members":
-        formset = CaseMemberFormSet(data, queryset=case.members.all().order_by("id"), prefix="m")
-        return formset
+        return CaseMemberFormSet(data, queryset=case.members.all().order_by("id"), prefix="m", read_version=case.version)
     form_class = SECTION_FORMS[section]
-    form = form_class(data, instance=case, initial={"read_version": case.version})
-    return form
+    return form_class(data, instance=case, initial={"read_version": case.version})
 
 
-def _version_from(request, case: Case) -> int:
-    try:
-        return int(request.POST.get("read_version", case.version))
-    except ValueError:
-        return case.version
+def _member_values(formset) -> list[dict]:
+    """The rows to save, each naming its member by ``form.instance`` (a row of this case), never by
+    the id in cleaned data."""
+    rows = []
+    for form in formset.forms:
+        if form.has_changed() or form.instance.pk:
+            rows.append({**form.cleaned_data, "id": form.instance.pk})
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,8 +221,8 @@ def case_survey(request, pk, section):
                         user=request.user,
                         section=section,
                         values={},
-                        read_version=_version_from(request, case),
-                        members=[f.cleaned_data for f in bound.forms if f.has_changed() or f.instance.pk],
+                        read_version=bound.read_version,
+                        members=_member_values(bound),
                     )
                 else:
                     services.case_save_section(
