@@ -1,23 +1,16 @@
 """Excel export of the household list: which rows (a generator over the page's own queryset)
-kept apart from which format (openpyxl write-only, constant memory)."""
+kept apart from which format (``households.workbooks``, write-only: constant memory)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from households import citizen_ids
+from households import citizen_ids, workbooks
 from households.models import Household
-
-DATE_FORMAT = "dd/mm/yyyy"
 
 
 def household_header() -> list[str]:
@@ -57,30 +50,13 @@ def household_rows(queryset: QuerySet[Household], *, reveal_ids: bool) -> Iterat
 
 def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence]):
     """A temporary file holding the workbook: bold frozen header, auto-filter, dates as dd/mm/yyyy."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    workbook = workbooks.new_workbook()
+    writer = workbooks.add_sheet(workbook, title)
+    writer.sheet.freeze_panes = "A2"
+    writer.append(header, style=workbooks.BOLD)
     count = 0
     for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = DATE_FORMAT
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+        writer.append(row)
         count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    writer.sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    return workbooks.to_temporary_file(workbook)

@@ -17,7 +17,6 @@ handful of set-based queries, so a 20,000-household file validates and writes in
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,12 +25,11 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 from simple_history.utils import bulk_create_with_history
 
-from households import citizen_ids
+from households import citizen_ids, workbooks
 from households.models import AdminUnit, Household, Member
 from households.validation import ethnicity_by_name, ethnicity_codes, id_number_messages
 
@@ -416,10 +414,10 @@ def template_workbook(unit: AdminUnit) -> bytes:
     """The empty template: header with Vietnamese names, text-formatted code columns, and a sheet of allowed values."""
     from households.ethnicities import load_ethnic_groups
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Hộ và thành viên"
-    sheet.append([header for _key, header, _width in COLUMNS])
+    workbook = workbooks.new_workbook(write_only=False)
+    writer = workbooks.add_sheet(workbook, "Hộ và thành viên")
+    sheet = writer.sheet
+    writer.append([header for _key, header, _width in COLUMNS])
     for index, (key, _header, width) in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = width
@@ -428,8 +426,8 @@ def template_workbook(unit: AdminUnit) -> bytes:
             for row in range(2, 2001):
                 sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
-    sheet.append(["HO-0001", "", "Số 1 đường A", "", "Không", "", "Nguyễn Văn A", "05/09/1980", "Nam", "Kinh", "Chủ hộ", ""])
-    guide = workbook.create_sheet("Hướng dẫn")
+    writer.append(["HO-0001", "", "Số 1 đường A", "", "Không", "", "Nguyễn Văn A", "05/09/1980", "Nam", "Kinh", "Chủ hộ", ""])
+    guide = workbooks.add_sheet(workbook, "Hướng dẫn")
     guide.append(["Mỗi dòng là một thành viên; các cột của hộ (A–F) ghi lặp lại cho mọi thành viên của hộ."])
     guide.append(["Mỗi hộ có đúng một Chủ hộ. Dòng mẫu ở trang đầu cần xoá trước khi nhập."])
     guide.append([])
@@ -442,9 +440,7 @@ def template_workbook(unit: AdminUnit) -> bytes:
     guide.append(["Mã dân tộc", "Dân tộc"])
     for code, name in load_ethnic_groups():
         guide.append([code, name])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbooks.to_bytes(workbook)
 
 
 def error_workbook(file: str | IO[bytes], errors: list[RowError]) -> bytes:
@@ -453,23 +449,16 @@ def error_workbook(file: str | IO[bytes], errors: list[RowError]) -> bytes:
     for error in errors:
         by_row[error.row].append(f"{error.column}: {error.message}" if error.column else error.message)
     source = load_workbook(file, read_only=True, data_only=True)
-    target = Workbook(write_only=True)
-    sheet = target.create_sheet("Hộ và thành viên")
-    sheet.freeze_panes = "A2"
+    target = workbooks.new_workbook()
+    sheet = workbooks.add_sheet(target, "Hộ và thành viên")
+    sheet.sheet.freeze_panes = "A2"
     try:
         for number, raw in enumerate(source.worksheets[0].iter_rows(values_only=True), start=1):
             values = list(raw) + [None] * (len(KEYS) - len(raw))
             if number == 1:
-                cells = []
-                for text in [*values[: len(KEYS)], ERROR_HEADER]:
-                    cell = WriteOnlyCell(sheet, value=text)
-                    cell.font = Font(bold=True)
-                    cells.append(cell)
-                sheet.append(cells)
+                sheet.append([*values[: len(KEYS)], ERROR_HEADER], style=workbooks.BOLD)
             else:
                 sheet.append([*values[: len(KEYS)], "; ".join(by_row.get(number, []))])
     finally:
         source.close()
-    buffer = io.BytesIO()
-    target.save(buffer)
-    return buffer.getvalue()
+    return workbooks.to_bytes(target)

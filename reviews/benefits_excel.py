@@ -1,24 +1,22 @@
 """Excel exports of beneficiary lists and budget tables.
 
 Which rows comes from ``reviews.benefits`` (the same scoped selectors as the pages); this module only
-decides the format: openpyxl write-only (constant memory) into a temporary file streamed back to the
+decides the format, through the one workbook writer ``households.workbooks`` (data is never a formula;
+write-only, constant memory) into a temporary file streamed back to the
 user, Vietnamese headers, a frozen header row, an auto-filter, a totals row of SUM formulas, VND as
 "#,##0", A4 landscape fitted to the page width.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from households import workbooks
 from policies.explain import explain_entitlement
 from reviews import benefits
 
@@ -34,15 +32,9 @@ class Column:
     count: bool = False  # COUNTA in the totals row (rows listed)
 
 
-def _cell(ws, value, *, bold=False, money=False, wrap=False):
-    cell = WriteOnlyCell(ws, value=value)
-    if bold:
-        cell.font = Font(bold=True)
-    if money:
-        cell.number_format = VND
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+MONEY = workbooks.Style(number_format=VND)
+TOTAL = workbooks.BOLD
+TOTAL_MONEY = workbooks.Style(font=workbooks.BOLD.font, number_format=VND)
 
 
 def workbook_response(
@@ -52,44 +44,40 @@ def workbook_response(
 
     Totals are SUBTOTAL formulas: they follow the auto-filter and skip subtotal rows written in the data
     (the budget's district rows), so the grand total never counts a ward twice. Data rows start on row 3."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title[:31])
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+    workbook = workbooks.new_workbook()
+    writer = workbooks.add_sheet(workbook, sheet_title, widths=[c.width for c in columns])
+    ws = writer.sheet
     header_row = 2
     ws.freeze_panes = f"A{header_row + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    writer.print_a4_landscape()
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.append([_cell(ws, title, bold=True)])
-    ws.append([_cell(ws, c.header, bold=True, wrap=True) for c in columns])
+    writer.append([title], style=workbooks.BOLD)
+    writer.append([c.header for c in columns], style=workbooks.HEADER)
+    styles = [MONEY if c.money else None for c in columns]
     last = header_row
     for row in rows:
-        ws.append([_cell(ws, value, money=column.money) for column, value in zip(columns, row, strict=True)])
+        if len(row) != len(columns):
+            raise ValueError(f"a row of {len(row)} values for {len(columns)} columns")
+        writer.append(row, style=styles)
         last += 1
     last_letter = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{header_row}:{last_letter}{max(last, header_row + 1)}"
-    totals = []
+    totals: list = []
+    total_styles: list = []
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
+        span = f"{letter}{header_row + 1}:{letter}{max(last, header_row + 1)}"
         if index == 1:
-            totals.append(_cell(ws, _("Total"), bold=True))
+            totals.append(_("Total"))
         elif column.total:
-            span = f"{letter}{header_row + 1}:{letter}{max(last, header_row + 1)}"
-            totals.append(_cell(ws, f"=SUBTOTAL(9,{span})", bold=True, money=column.money))
+            totals.append(workbooks.Formula(f"=SUBTOTAL(9,{span})"))
         elif column.count:
-            span = f"{letter}{header_row + 1}:{letter}{max(last, header_row + 1)}"
-            totals.append(_cell(ws, f"=SUBTOTAL(3,{span})", bold=True))
+            totals.append(workbooks.Formula(f"=SUBTOTAL(3,{span})"))
         else:
-            totals.append(_cell(ws, None))
-    ws.append(totals)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse when the download ends
-    wb.save(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename)
+            totals.append(None)
+        total_styles.append(None if totals[-1] is None else TOTAL_MONEY if column.money else TOTAL)
+    writer.append(totals, style=total_styles)
+    return FileResponse(workbooks.to_temporary_file(workbook), as_attachment=True, filename=filename)
 
 
 def beneficiaries_response(rows: Iterable[benefits.BeneficiaryRow], *, policy, unit, year: int) -> FileResponse:
@@ -150,7 +138,7 @@ def budget_response(table: benefits.Budget) -> FileResponse:
                 values: list = [line.unit.name, _("Subtotal")]
                 for index in range(3, 3 + 2 * len(table.policies)):
                     letter = get_column_letter(index)
-                    values.append(f"=SUBTOTAL(9,{letter}{first_of_district}:{letter}{row_number - 1})")
+                    values.append(workbooks.Formula(f"=SUBTOTAL(9,{letter}{first_of_district}:{letter}{row_number - 1})"))
                 first_of_district = row_number + 1
                 yield values
                 continue

@@ -1,5 +1,6 @@
 """Excel reports of a round for a unit: which rows (from the dashboards' scoped queries) apart from
-which format (one openpyxl write-only writer, so memory stays flat however long the list).
+which format (the one workbook writer ``households.workbooks``: data is never a formula; write-only, so
+memory stays flat however long the list).
 
 Reports (content of Circular 07/2021/TT-BLĐTBXH, Appendix VII [M for the exact layout]): the unit
 summary, the deprivation analysis, and the lists of poor, near-poor, escaped and
@@ -16,12 +17,10 @@ from typing import IO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
+from households import workbooks
 from households.access import scope_of
 from households.citizen_ids import mask
 from households.models import AdminUnit, Assignment
@@ -232,10 +231,7 @@ def report_rows_estimate(key: str, round_: ReviewRound, unit: AdminUnit) -> int:
 
 # ----------------------------------------------------------------------------- format
 
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER = workbooks.Style(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), alignment=workbooks.HEADER.alignment)
 FORMATS = {"int": INTEGER, "vnd": VND, "pct": PERCENT}
 
 
@@ -250,29 +246,15 @@ def write_workbook(
     progress_every: int = 2000,
 ) -> int:
     """Write ``report`` as an .xlsx to ``out`` (write-only mode: rows stream to disk). Returns the rows written."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=report.key[:31])
+    wb = workbooks.new_workbook()
+    writer = workbooks.add_sheet(wb, report.key, widths=[c.width for c in report.columns])
+    ws = writer.sheet
     width = len(report.columns)
     last_col = get_column_letter(width)
-    # Widths and the frozen header are written before the first row in write-only mode.
-    for i, column in enumerate(report.columns, 1):
-        ws.column_dimensions[get_column_letter(i)].width = column.width
-
-    def styled(value, font=None, fill=None, number_format=None, alignment=None):
-        cell = WriteOnlyCell(ws, value=value)
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        if number_format:
-            cell.number_format = number_format
-        if alignment:
-            cell.alignment = alignment
-        return cell
 
     exported_on = exported_on or timezone.localdate()
     preamble = [
-        [styled(report.title, font=TITLE_FONT)],
+        [report.title],
         [_("Unit"), unit.name],
         [_("Review round"), round_.name],
         [_("Exported on"), exported_on.strftime("%d/%m/%Y")],
@@ -281,45 +263,39 @@ def write_workbook(
         [],
     ]
     header_row = len(preamble) + 1
+    # Write-only mode writes the frozen header and the sheet properties before the first row.
     ws.freeze_panes = f"A{header_row + 1}"
-    # A4 landscape, all columns on the page width, as many pages down as needed; the sheet
-    # properties are written before the rows, so this comes first.
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    writer.print_a4_landscape()
     ws.row_dimensions[header_row].height = 15 * max(2, max(len(c.header) // int(c.width) + 1 for c in report.columns))
-    for line in preamble:
-        ws.append(line)
-    ws.append([styled(c.header, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for c in report.columns])
+    writer.append(preamble[0], style=workbooks.TITLE)
+    for line in preamble[1:]:
+        writer.append(line)
+    writer.append([c.header for c in report.columns], style=HEADER)
 
-    # One styled prototype per formatted column, reused row after row: write-only mode copies its
-    # style id when the row is written, so formats cost no new objects per cell.
-    protos = {i: WriteOnlyCell(ws) for i, c in enumerate(report.columns) if c.kind in FORMATS}
-    for i, proto in protos.items():
-        proto.number_format = FORMATS[report.columns[i].kind]
+    formats = [workbooks.Style(number_format=FORMATS[c.kind]) if c.kind in FORMATS else None for c in report.columns]
     first = header_row + 1
     written = 0
     for row in report.rows:
         excel_row = first + written
         out_row = list(row)
-        for i, proto in protos.items():
+        styles = list(formats)
+        for i, style in enumerate(formats):
+            if style is None:
+                continue
             value = out_row[i]
             if value == MISSING or value is None:
-                continue
-            if isinstance(value, tuple) and value[0] == "share":  # share of the totals row below the rows
+                styles[i] = None
+            elif isinstance(value, tuple) and value[0] == "share":  # share of the totals row below the rows
                 den = _ref(value[1], first + report.rows_total)
-                value = f'=IF({den}>0,{_ref(value[1], excel_row)}/{den},"{MISSING}")'
-            proto.value = value
-            out_row[i] = proto
-        ws.append(out_row)
+                out_row[i] = workbooks.Formula(f'=IF({den}>0,{_ref(value[1], excel_row)}/{den},"{MISSING}")')
+        writer.append(out_row, style=styles)
         written += 1
         if progress and written % progress_every == 0:
             progress(written)
     last = first + written - 1
     total_row = last + 1
     totals: list = []
+    total_styles: list = []
     label_at = next((i for i, c in enumerate(report.columns) if c.total is None and i not in report.total_values), 0)
     for i, column in enumerate(report.columns):
         letter = get_column_letter(i + 1)
@@ -329,19 +305,22 @@ def write_workbook(
         elif i == label_at:
             value = report.total_label
         elif column.total == "sum":
-            value = f"=SUM({letter}{first}:{letter}{last})" if written else 0
+            value = workbooks.Formula(f"=SUM({letter}{first}:{letter}{last})") if written else 0
         elif column.total == "count":
-            value = f"=COUNT({letter}{first}:{letter}{last})" if written else 0
+            value = workbooks.Formula(f"=COUNT({letter}{first}:{letter}{last})") if written else 0
         elif isinstance(column.total, tuple) and column.total[1] != column.total[2]:
             num, den = get_column_letter(column.total[1] + 1), get_column_letter(column.total[2] + 1)
-            value = f'=IF(AND(ISNUMBER({den}{total_row}),{den}{total_row}>0),{num}{total_row}/{den}{total_row},"{MISSING}")'
+            value = workbooks.Formula(
+                f'=IF(AND(ISNUMBER({den}{total_row}),{den}{total_row}>0),{num}{total_row}/{den}{total_row},"{MISSING}")'
+            )
         else:
             value = None
-        totals.append(styled(value, font=BOLD, number_format=fmt if value != MISSING else None))
-    ws.append(totals)
+        totals.append(value)
+        total_styles.append(workbooks.Style(font=workbooks.BOLD.font, number_format=fmt if value != MISSING else None))
+    writer.append(totals, style=total_styles)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last, header_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    wb.save(out)
+    workbooks.save(wb, out)
     if progress:
         progress(written)
     return written

@@ -12,12 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from households.models import Member
+from households.models import AdminUnit, Household, Member
 from policies.models import PovertyStandard, SupportPolicyVersion
 from policies.services import support_policies_load, support_policy_new_version
 from reviews import benefits
 from reviews.models import Case, CaseResult, OfficialStatus, ReviewRound
 from tests.conftest import make_household
+from tests.households.test_workbooks import HOSTILE_NAMES, assert_text
 
 
 def official(household, year, household_class, *, standard="national-2022", others=None):
@@ -324,3 +325,27 @@ def test_households_recognised_under_a_standard_no_policy_names_are_pointed_out(
     assert "alert-warning" not in client.get(budget_url(world["city"], year=2026)).content.decode()
     # A ward officer of another ward does not learn about these households.
     assert benefits.standards_no_policy_names(world["personas"]["commune_officer"], world["commune"], 2027) == []
+
+
+# ------------------------------------------------------------------ no formula from the data (issue 12, item 2)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_beneficiary_named_like_a_formula_is_text_in_the_beneficiary_list(client_for, world, name):
+    Member.objects.filter(full_name="Trần Thị Bà").update(full_name=name)
+    Household.objects.filter(pk=world["households"]["a"].pk).update(address=name)
+    response = client_for(world["personas"]["ward_officer"]).get(list_url(world["ward"], policy="monthly-allowance", xlsx=True))
+    ws = workbook(response).active
+    assert ws["A3"].value == "HH-A"
+    assert_text(ws["E3"], name)  # address
+    assert_text(ws["F3"], name)  # beneficiary
+    assert (ws["J3"].value, ws["J3"].data_type) == (12, "n")
+    assert (ws["F4"].value, ws["F4"].data_type) == ("=SUBTOTAL(3,F3:F3)", "f")
+    assert (ws["L4"].value, ws["L4"].data_type) == ("=SUBTOTAL(9,L3:L3)", "f")
+
+
+def test_a_ward_named_like_a_formula_is_text_in_the_budget_whose_subtotals_stay_formulas(client_for, world):
+    AdminUnit.objects.filter(pk=world["ward"].pk).update(name='=HYPERLINK("http://x","Xem")')
+    ws = workbook(client_for(world["personas"]["city_officer"]).get(budget_url(world["city"], xlsx=True))).active
+    assert_text(ws["B3"], '=HYPERLINK("http://x","Xem")')
+    assert (ws["C4"].value, ws["C4"].data_type) == ("=SUBTOTAL(9,C3:C3)", "f")

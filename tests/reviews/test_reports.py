@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from households.models import Member, ResidentCount
+from households.models import AdminUnit, Household, Member, ResidentCount
 from reviews import dashboards, reports
-from reviews.models import ExportJob
+from reviews.models import CaseResult, ExportJob
 from tests.conftest import make_household
+from tests.households.test_workbooks import HOSTILE_NAMES, assert_text
 from tests.reviews.conftest import survey
 
 
@@ -245,3 +246,40 @@ def test_write_workbook_streams_rows_and_reports_progress(surveyed):
     out = io.BytesIO()
     assert reports.write_workbook(report, out, round_=w["round"], unit=w["city"], progress=seen.append, progress_every=2) == 5
     assert seen == [2, 4, 5]
+
+
+# ------------------------------------------------------------------ no formula from the data (issue 12, item 2)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_head_of_household_named_like_a_formula_is_text_in_the_poor_and_near_poor_lists(client, surveyed, name):
+    w = surveyed
+    for key in ("a", "b"):
+        Member.objects.filter(household=w["households"][key], relationship="head").update(full_name=name)
+        Household.objects.filter(pk=w["households"][key].pk).update(address=name)
+    national = w["standards"]["national-2022"]
+    CaseResult.objects.filter(case=w["cases"]["b"], standard=national).update(household_class="near_poor")
+    for kind, code in (("poor", "HH-A"), ("near_poor", "HH-B")):
+        response = _download(client, w["personas"]["ward_officer"], w, w["ward"], kind)
+        ws = load_workbook(io.BytesIO(response.content)).active
+        h = _header_row(ws, "STT")
+        assert ws.cell(row=h + 1, column=2).value == code
+        assert_text(ws.cell(row=h + 1, column=3), name)  # head of household
+        assert_text(ws.cell(row=h + 1, column=5), name)  # address
+        assert ws.cell(row=h + 1, column=8).data_type == "n"  # members
+        totals = ws[h + 2]
+        assert (totals[0].value, totals[0].data_type) == (f"=COUNT(A{h + 1}:A{h + 1})", "f")
+        assert (totals[7].value, totals[7].data_type) == (f"=SUM(H{h + 1}:H{h + 1})", "f")
+
+
+def test_a_unit_named_like_a_formula_is_text_in_the_summary_whose_totals_stay_formulas(client, surveyed):
+    w = surveyed
+    AdminUnit.objects.filter(pk=w["district"].pk).update(name="=1+1")
+    AdminUnit.objects.filter(pk=w["city"].pk).update(name="@SUM(A1)")
+    ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
+    assert_text(next(row[1] for row in ws.iter_rows(max_row=10) if row[1].value == "@SUM(A1)"), "@SUM(A1)")  # the unit line
+    h = _header_row(ws, "Đơn vị hành chính")
+    district = next(row for row in ws.iter_rows(min_row=h + 1) if row[0].value == "=1+1")
+    assert_text(district[0], "=1+1")
+    totals = ws[h + 3]
+    assert (totals[2].value, totals[2].data_type) == (f"=SUM(C{h + 1}:C{h + 2})", "f")

@@ -1,0 +1,206 @@
+"""The one workbook writer: every .xlsx the portal hands out is written through this module.
+
+Why one writer: a household or member name is data typed by people, and a name such as
+``=HYPERLINK("http://…","Xem")`` or ``=1+1`` must never come back as a live formula (CSV/Excel formula
+injection, OWASP). openpyxl turns any text starting with ``=`` into a formula, so no writer may hand it raw
+values; they go through :meth:`SheetWriter.append` / :meth:`SheetWriter.cell`, which decide the cell type
+from the Python type alone:
+
+- ``Formula("=SUM(…)")``: the portal's own formulas (totals, shares), the only text written as a formula;
+- ``str`` (and lazy translations): always a text cell (``data_type`` ``"s"``), whatever it starts with.
+  A text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is in addition marked with
+  Excel's *quote prefix* (the cell style flag that Excel itself stores when someone types a leading
+  apostrophe): Excel and LibreOffice keep such a cell text even when it is edited and confirmed again
+  (F2, Enter), where a plain text cell would then be re-read as a formula. The value is not changed:
+  the cell shows the name exactly as recorded, and a workbook of mistakes corrected and uploaded again
+  brings back the same name, not one with an apostrophe glued in front. Characters that XML cannot
+  hold (control characters other than tab, line feed and carriage return) are dropped rather than
+  failing the whole download; texts are cut at Excel's 32,767 characters;
+- ``int``/``float``/``Decimal``/``bool``: numbers; ``date``/``datetime``: dates, shown dd/mm/yyyy unless
+  the style says otherwise (aware datetimes are converted to local time, which Excel cannot store);
+- ``None``: an empty cell; anything else is written as its text.
+
+Workbooks are write-only by default (rows stream to disk, memory stays flat however long the list);
+:func:`to_bytes` and :func:`to_temporary_file` save them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import IO, Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+# OWASP, CSV injection: cells starting with these characters are read as formulas by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 32_767  # Excel's limit for one cell
+# Control characters an XML document cannot contain (tab, line feed and carriage return are allowed).
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+_SHEET_TITLE_ILLEGAL = re.compile(r"[\\*?:/\[\]]")
+
+
+class Formula(str):
+    """A formula the portal writes itself (``"=SUM(H5:H20)"``): the only text that becomes a formula."""
+
+    def __new__(cls, text: str):
+        if not text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {text!r}")
+        return super().__new__(cls, text)
+
+
+@dataclass(frozen=True)
+class Style:
+    font: Font | None = None
+    fill: PatternFill | None = None
+    alignment: Alignment | None = None
+    number_format: str | None = None
+
+
+BOLD = Style(font=Font(bold=True))
+TITLE = Style(font=Font(bold=True, size=14))
+HEADER = Style(font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
+
+
+def neutralised(text: str) -> bool:
+    """Whether ``text`` would be read as a formula by a spreadsheet program, so it gets the quote prefix."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def clean_text(text: str) -> str:
+    return _ILLEGAL.sub("", text)[:MAX_TEXT]
+
+
+def new_workbook(*, write_only: bool = True) -> Workbook:
+    """A workbook without sheets: :func:`add_sheet` adds them."""
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)
+    return workbook
+
+
+def add_sheet(workbook: Workbook, title: str, *, widths: Sequence[float] = ()) -> SheetWriter:
+    """A new sheet titled ``title`` (cut to Excel's 31 characters, without the characters Excel refuses).
+
+    Column widths are set before any row, as write-only mode requires."""
+    title = _SHEET_TITLE_ILLEGAL.sub("-", str(title))[:31] or "Sheet"
+    writer = SheetWriter(workbook.create_sheet(title))
+    writer.set_widths(widths)
+    return writer
+
+
+class SheetWriter:
+    """Writes rows of values into one worksheet (``.sheet``, for layout: freeze panes, auto-filter…)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self._styles: dict[tuple[Style | None, str | None], Any] = {}
+
+    def set_widths(self, widths: Sequence[float]) -> None:
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+
+    def print_a4_landscape(self) -> None:
+        """A4 landscape, all columns on the page width, as many pages down as needed (before the rows)."""
+        self.sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.paperSize = "9"  # A4
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0
+
+    def append(self, values: Iterable[Any], style: Style | Sequence[Style | None] | None = None) -> None:
+        """Write one row: ``style`` for every cell, or one style (or None) per column."""
+        if isinstance(style, Sequence):
+            cells = [self.cell(value, column_style) for value, column_style in zip(values, style, strict=False)]
+            values = list(values)
+            cells += [self.cell(value) for value in values[len(cells) :]]
+        else:
+            cells = [self.cell(value, style) for value in values]
+        self.sheet.append(cells)
+
+    def cell(self, value: Any, style: Style | None = None) -> Cell:
+        """A cell of this sheet holding ``value``, typed as the module docstring says."""
+        cell = Cell(self.sheet, row=1, column=1)  # the row appended places it
+        default_format = None
+        prefix = False
+        if value is None:
+            pass
+        elif isinstance(value, Formula):
+            cell.value = str(value)  # openpyxl reads the leading "=": data_type "f"
+        elif isinstance(value, str | Promise):
+            text = clean_text(str(value))
+            cell.value = text
+            cell.data_type = "s"  # never "f", whatever the text starts with
+            prefix = neutralised(text)
+        elif isinstance(value, bool | int | float | Decimal):
+            cell.value = value
+        elif isinstance(value, datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            cell.value = value
+            default_format = DATE_FORMAT if value.time() == time() else DATETIME_FORMAT
+        elif isinstance(value, date):
+            cell.value = value
+            default_format = DATE_FORMAT
+        else:
+            text = clean_text(str(value))
+            cell.value = text
+            cell.data_type = "s"
+            prefix = neutralised(text)
+        styled = self._style_array(style, default_format)
+        if styled is not None:
+            cell._style = copy(styled)
+        if prefix:
+            cell.quotePrefix = True
+        return cell
+
+    def _style_array(self, style: Style | None, default_format: str | None):
+        """The openpyxl style of ``style`` (computed once per sheet, then copied: no new objects per cell)."""
+        if style is None and default_format is None:
+            return None
+        key = (style, default_format)
+        if key not in self._styles:
+            proto = Cell(self.sheet, row=1, column=1)
+            style = style or Style()
+            if style.font:
+                proto.font = style.font
+            if style.fill:
+                proto.fill = style.fill
+            if style.alignment:
+                proto.alignment = style.alignment
+            if style.number_format or default_format:
+                proto.number_format = style.number_format or default_format
+            self._styles[key] = proto._style
+        return self._styles[key]
+
+
+def save(workbook: Workbook, out: IO[bytes]) -> None:
+    workbook.save(out)
+
+
+def to_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_temporary_file(workbook: Workbook) -> IO[bytes]:
+    """The saved workbook in a temporary file at position 0 (for a ``FileResponse``, which closes it)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the caller's FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
