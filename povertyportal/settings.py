@@ -151,6 +151,11 @@ FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", default=7)
 # Largest household workbook a ward officer may upload (a 20,000-household ward's file is about 3 MB);
 # its unpacked content may be at most 20 times that (a guard against zip bombs).
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", default=25)
+# Searches of the household list by a whole ID number, per user and hour, for the roles that see
+# masked numbers (a masked number leaves about 10^4 candidates: every search is a guess).
+ID_SEARCHES_PER_HOUR = env_int("ID_SEARCHES_PER_HOUR", default=20)
+if ID_SEARCHES_PER_HOUR < 1:
+    raise ImproperlyConfigured(f"ID_SEARCHES_PER_HOUR={ID_SEARCHES_PER_HOUR} must be at least 1.")
 # Request bodies: anything above REQUEST_MAX_MB is refused with 413 before it is read
 # (povertyportal.middleware.RequestSizeLimitMiddleware); the largest legitimate body is a household
 # workbook. Each upload form checks its own, smaller limit. Form fields outside files are kept in
