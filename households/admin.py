@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from households.models import AccountEvent, AdminUnit, Assignment, Household, IdNumberReveal, ImportJob, Member
+from households.models import (
+    AccountEvent,
+    AdminUnit,
+    Assignment,
+    Household,
+    IdNumberDisclosure,
+    IdNumberReveal,
+    IdNumberSearch,
+    ImportJob,
+    Member,
+)
 
 
 @admin.register(AdminUnit)
@@ -55,6 +65,42 @@ class IdNumberRevealAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyLog(admin.ModelAdmin):
+    """An audit log: read-only, nobody edits or deletes it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdNumberSearch)
+class IdNumberSearchAdmin(_ReadOnlyLog):
+    """Who searched the household list by an ID number (masked; the digest finds one number's searches)."""
+
+    list_display = ("searched_at", "user", "number_masked", "found", "refused")
+    list_filter = ("refused", "searched_at")
+    search_fields = ("user__username", "number_digest")
+    list_select_related = ("user",)
+    date_hierarchy = "searched_at"
+
+
+@admin.register(IdNumberDisclosure)
+class IdNumberDisclosureAdmin(_ReadOnlyLog):
+    """Who opened a page or downloaded a file showing full ID numbers, and of which households."""
+
+    list_display = ("disclosed_at", "user", "kind", "detail", "household_count")
+    list_filter = ("kind", "disclosed_at")
+    search_fields = ("user__username", "households__code")
+    list_select_related = ("user",)
+    date_hierarchy = "disclosed_at"
+    raw_id_fields = ("households",)
 
 
 @admin.register(ImportJob)

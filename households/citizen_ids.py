@@ -31,6 +31,8 @@ __all__ = [
     "check_citizen_id",
     "expected_prefix",
     "load_province_codes",
+    "is_number_query",
+    "is_whole_number",
     "mask",
     "normalize",
     "MALE",
@@ -91,6 +93,22 @@ def normalize(number: str) -> str:
     if not number:
         return ""
     return _WHITESPACE.sub("", number)
+
+
+#: A search of at least this many digits and nothing else is taken as (part of) an ID number, not a
+#: household code: such a search never goes into a URL and matches only a whole number.
+NUMBER_QUERY_MIN_DIGITS = 9
+
+
+def is_whole_number(text: str) -> bool:
+    """Twelve ASCII digits once whitespace is removed."""
+    return bool(_TWELVE_ASCII_DIGITS.fullmatch(normalize(text)))
+
+
+def is_number_query(text: str) -> bool:
+    """A search text that is an ID number or a piece of one (digits only, 9 or more of them)."""
+    digits = normalize(text)
+    return digits.isascii() and digits.isdigit() and len(digits) >= NUMBER_QUERY_MIN_DIGITS
 
 
 def _century_index(year: int) -> int | None:

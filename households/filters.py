@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households import citizen_ids
 from households.models import AdminUnit, Household
 from households.selectors import households_matching
 
@@ -26,4 +27,8 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["q", "village", "status"]
 
     def search(self, queryset, name, value):
+        # An ID number never comes through the URL: the list view takes it from the posted form
+        # (households.views, "ID search"), so here a number, or a piece of one, finds nothing.
+        if citizen_ids.is_number_query(value):
+            return queryset.none()
         return households_matching(queryset, value)

@@ -383,6 +383,56 @@ class IdNumberReveal(models.Model):
         return f"{self.user} – {self.member} – {self.revealed_at:%d/%m/%Y %H:%M}"
 
 
+class IdNumberSearch(models.Model):
+    """One search of the household list by a citizen ID number: the audit log, and the count the
+    hourly limit is checked against. The number is never stored in clear: masked for a person to
+    read, and as a keyed digest (HMAC with the SECRET_KEY) to find every search of one number."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="id_number_searches"
+    )
+    searched_at = models.DateTimeField(_("searched at"), auto_now_add=True, db_index=True)
+    number_masked = models.CharField(_("ID number (masked)"), max_length=12)
+    number_digest = models.CharField(_("ID number digest"), max_length=64, db_index=True)
+    found = models.PositiveIntegerField(_("households found"), default=0)
+    refused = models.BooleanField(_("refused (over the hourly limit)"), default=False)
+
+    class Meta:
+        verbose_name = _("ID number search")
+        verbose_name_plural = _("ID number searches")
+        ordering = ["-searched_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.number_masked} – {self.searched_at:%d/%m/%Y %H:%M}"
+
+
+class IdNumberDisclosure(models.Model):
+    """One time a user opened a page or downloaded a file that shows full ID numbers, and whose."""
+
+    class Kind(models.TextChoices):
+        EDIT_PAGE = "edit_page", _("Household edit page")
+        HOUSEHOLD_EXPORT = "household_export", _("Household list (Excel)")
+        CERTIFICATE = "certificate", _("Certificate of a poor / near-poor household")
+        LIST_REPORT = "list_report", _("List of a review round (Excel)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="id_number_disclosures"
+    )
+    disclosed_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    household_count = models.PositiveIntegerField(_("households"), default=0)
+    households = models.ManyToManyField(Household, verbose_name=_("households"), related_name="id_number_disclosures", blank=True)
+
+    class Meta:
+        verbose_name = _("full ID numbers shown")
+        verbose_name_plural = _("full ID numbers shown")
+        ordering = ["-disclosed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()} – {self.disclosed_at:%d/%m/%Y %H:%M}"
+
+
 class AccountEvent(models.Model):
     """Audit log of what was done to an account: who, when, what and why. Never holds a password."""
 

@@ -67,12 +67,12 @@ def household_list(user) -> QuerySet[Household]:
 
 
 def households_matching(queryset: QuerySet[Household], text: str) -> QuerySet[Household]:
-    """Search by household code, a member's name or a member's ID number (spaces ignored)."""
+    """Search by household code or a member's name. ID numbers are searched by
+    ``households.services.id_number_search`` (whole numbers only, recorded, throttled)."""
     text = text.strip()
     if not text:
         return queryset
-    digits = citizen_ids.normalize(text)
-    members = Member.objects.filter(Q(full_name__icontains=text) | (Q(id_number=digits) if digits.isdigit() else Q(pk__in=[])))
+    members = Member.objects.filter(full_name__icontains=text)
     return queryset.filter(Q(code__icontains=text) | Q(pk__in=members.values("household_id")))
 
 

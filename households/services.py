@@ -11,17 +11,19 @@ the version it was read at and ``household_update`` refuses a stale one (see the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
-from households.models import AdminUnit, Household, IdNumberReveal, Member
+from households.models import AdminUnit, Household, IdNumberDisclosure, IdNumberReveal, IdNumberSearch, Member
 
 HOUSEHOLD_FIELDS = ("village", "address", "phone", "in_agriculture", "notes")
 MEMBER_FIELDS = (*Member.PERSON_FIELDS, *Member.IDENTITY_FIELDS, *Member.FACT_FIELDS)
@@ -230,3 +232,52 @@ def id_number_reveal(*, user, member: Member, reason: str = "") -> str:
     """Log that ``user`` saw ``member``'s full ID number and return it (the caller checks the role)."""
     IdNumberReveal.objects.create(user=user, member=member, reason=reason)
     return member.id_number
+
+
+def id_number_digest(number: str) -> str:
+    """A keyed digest of an ID number: equal numbers give equal digests, and without the SECRET_KEY
+    the 10^4 numbers a masked one leaves open cannot be tried against it."""
+    return salted_hmac("households.IdNumberSearch", citizen_ids.normalize(number)).hexdigest()
+
+
+def id_number_search(*, user, number: str, households: QuerySet[Household], throttled: bool) -> list[int] | None:
+    """Search ``households`` (already scoped to ``user``) for a member holding the whole ID number
+    ``number`` and record the search. Returns the ids of the households found, or None when
+    ``throttled`` and the user already made ``ID_SEARCHES_PER_HOUR`` searches in the last hour (the
+    refusal is recorded too; it does not count towards the limit).
+
+    The caller checks that ``number`` is a whole number and decides ``throttled`` (the roles that see
+    masked numbers: each search is a guess at a hidden number).
+    """
+    number = citizen_ids.normalize(number)
+    record = {"user": user, "number_masked": citizen_ids.mask(number), "number_digest": id_number_digest(number)}
+    if throttled:
+        since = timezone.now() - timedelta(hours=1)
+        done = IdNumberSearch.objects.filter(user=user, refused=False, searched_at__gte=since).count()
+        if done >= settings.ID_SEARCHES_PER_HOUR:
+            IdNumberSearch.objects.create(**record, refused=True)
+            return None
+    members = Member.objects.filter(id_number=number)
+    found = list(households.filter(pk__in=members.values("household_id")).values_list("pk", flat=True))
+    IdNumberSearch.objects.create(**record, found=len(found))
+    return found
+
+
+def id_numbers_disclosed(*, user, kind: str, households: QuerySet[Household], detail: str = "") -> IdNumberDisclosure:
+    """Record that ``user`` saw or downloaded the full ID numbers of ``households`` (a page or a file)."""
+    with transaction.atomic():
+        disclosure = IdNumberDisclosure.objects.create(user=user, kind=kind, detail=detail[:255])
+        through = IdNumberDisclosure.households.through
+        ids = households.order_by().values_list("pk", flat=True).distinct()
+        batch: list = []
+        count = 0
+        for pk in ids.iterator(chunk_size=2000):
+            batch.append(through(idnumberdisclosure_id=disclosure.pk, household_id=pk))
+            count += 1
+            if len(batch) == 2000:
+                through.objects.bulk_create(batch)
+                batch = []
+        through.objects.bulk_create(batch)
+        IdNumberDisclosure.objects.filter(pk=disclosure.pk).update(household_count=count)
+        disclosure.household_count = count
+    return disclosure

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from households import importing, selectors
+from households import citizen_ids, importing, selectors
 from households.access import (
     ALL_ROLES,
     EDITOR_ROLES,
@@ -37,7 +37,7 @@ from households.forms import (
     member_formset,
 )
 from households.import_jobs import ERRORS_NAME, import_job_request
-from households.models import AdminUnit, Assignment, Household, ImportJob, Member
+from households.models import AdminUnit, Assignment, Household, IdNumberDisclosure, ImportJob, Member
 from households.selectors import children_with_counts
 from households.services import (
     MEMBER_FIELDS,
@@ -45,6 +45,8 @@ from households.services import (
     household_split,
     household_update,
     id_number_reveal,
+    id_number_search,
+    id_numbers_disclosed,
     member_leave,
     member_move,
 )
@@ -151,15 +153,74 @@ def _member_data(formset) -> list[dict]:
     return data
 
 
-def _filtered(request) -> HouseholdFilter:
-    return HouseholdFilter(request.GET or None, queryset=selectors.household_list(request.user), request=request)
+# A search by ID number never sits in a URL (nor so in the access log or the browser history): the
+# search form posts, the households found are kept in the session (their ids, not the number) and the
+# list is shown at a URL that only says "the ID search" (?idq=1), so pagination and the export still work.
+ID_SEARCH_SESSION_KEY = "household_id_search"
+ID_SEARCH_PARAM = "idq"
 
 
-@require_GET
+def _id_search_start(request, text: str) -> None:
+    """Search by a whole ID number (recorded; throttled for the roles that see masked numbers) and keep
+    the households found in the session. A piece of a number finds nothing."""
+    found: list[int] = []
+    if not citizen_ids.is_whole_number(text):
+        messages.error(request, _("To search by ID number, enter all 12 digits."))
+    else:
+        result = id_number_search(
+            user=request.user,
+            number=text,
+            households=Household.objects.visible_to(request.user),
+            throttled=not may_reveal_id_numbers(request.user),
+        )
+        if result is None:
+            messages.error(
+                request,
+                _("You have searched by ID number %(n)d times in the last hour. Wait a while before searching again.")
+                % {"n": settings.ID_SEARCHES_PER_HOUR},
+            )
+        else:
+            found = result
+    request.session[ID_SEARCH_SESSION_KEY] = {"ids": found, "masked": citizen_ids.mask(text)}
+
+
+def _search_redirect(request, source):
+    """Turn a posted search (or an ID number typed into the URL) into the list's URL without the number."""
+    query = QueryDict(mutable=True)
+    for name in ("village", "status"):
+        if source.get(name):
+            query[name] = source[name]
+    text = source.get("q", "").strip()
+    if citizen_ids.is_number_query(text):
+        _id_search_start(request, text)
+        query[ID_SEARCH_PARAM] = "1"
+    elif text:
+        query["q"] = text
+    url = reverse("households:list")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _filtered(request) -> tuple[HouseholdFilter, dict | None]:
+    """The list's filter from the URL, and the session's ID search when the URL asks for it."""
+    queryset = selectors.household_list(request.user)
+    data = request.GET.copy()
+    data.pop("page", None)
+    id_search = None
+    if data.pop(ID_SEARCH_PARAM, None):
+        id_search = request.session.get(ID_SEARCH_SESSION_KEY) or {"ids": [], "masked": ""}
+        queryset = queryset.filter(pk__in=id_search["ids"])
+    return HouseholdFilter(data or None, queryset=queryset, request=request), id_search
+
+
+@require_http_methods(["GET", "POST"])
 @role_required(*ALL_ROLES)
 def household_list_view(request):
     # Queries: session, user, assignment (scope), village choices, count, one page of rows.
-    households = _filtered(request)
+    if request.method == "POST":
+        return _search_redirect(request, request.POST)
+    if citizen_ids.is_number_query(request.GET.get("q", "")):  # an old link or a typed URL
+        return _search_redirect(request, request.GET)
+    households, id_search = _filtered(request)
     page = Paginator(households.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -170,17 +231,27 @@ def household_list_view(request):
             "filter": households,
             "page": page,
             "query": query.urlencode(),
+            "id_search": id_search,
             "can_edit": may_edit_households(request.user),
             "can_import": has_role(request.user, Assignment.Role.WARD_OFFICER),
         },
     )
 
 
+@never_cache  # a workbook of personal data (full ID numbers for the roles that register members)
 @require_GET
 @role_required(*ALL_ROLES)
 def household_export_view(request):
-    households = _filtered(request)
-    rows = household_rows(households.qs, reveal_ids=may_reveal_id_numbers(request.user))
+    households, _id_search = _filtered(request)
+    reveal = may_reveal_id_numbers(request.user)
+    if reveal:
+        id_numbers_disclosed(
+            user=request.user,
+            kind=IdNumberDisclosure.Kind.HOUSEHOLD_EXPORT,
+            households=households.qs,
+            detail=request.GET.urlencode(),
+        )
+    rows = household_rows(households.qs, reveal_ids=reveal)
     handle = write_xlsx(_("Household list"), household_header(), rows)
     return FileResponse(
         handle,
@@ -239,10 +310,15 @@ def household_create_view(request):
     return render(request, "households/household_form.html", {"form": form, "formset": formset, "household": None})
 
 
+@never_cache  # the form holds the members' full ID numbers
 @require_http_methods(["GET", "POST"])
 @login_required
 def household_edit_view(request, code):
     household = _editable_household(request, code)
+    if request.method == "GET":
+        id_numbers_disclosed(
+            user=request.user, kind=IdNumberDisclosure.Kind.EDIT_PAGE, households=Household.objects.filter(pk=household.pk)
+        )
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=household, villages=_villages_for(request.user))
     formset = member_formset(data=data, household=household, extra=1)
@@ -418,6 +494,7 @@ def import_job_progress_view(request, pk):
     return render(request, "households/_import_job.html", {"job": _own_import(request, pk)})
 
 
+@never_cache  # the workbook of mistakes repeats the uploaded rows, ID numbers included
 @require_GET
 @role_required(Assignment.Role.WARD_OFFICER)
 def import_job_errors_view(request, pk):

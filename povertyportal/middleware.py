@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -121,3 +121,24 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than ``REQUEST_MAX_BYTES`` with a 413 page,
+    before anything reads it (the body is never parsed, so it never fills memory or disk).
+
+    It runs before every view's ``process_view`` (CSRF reads ``request.POST`` there). Bodies without a
+    Content-Length (chunked) are bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE and the upload forms.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return render(request, "413.html", {"mb": settings.REQUEST_MAX_MB}, status=413)
+        return self.get_response(request)

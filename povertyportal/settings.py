@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and CSRF's process_view, which reads the body): refuse oversized bodies unread.
+    "povertyportal.middleware.RequestSizeLimitMiddleware",
     "povertyportal.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -152,6 +154,22 @@ FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", default=7)
 # Largest household workbook a ward officer may upload (a 20,000-household ward's file is about 3 MB);
 # its unpacked content may be at most 20 times that (a guard against zip bombs).
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", default=25)
+# Searches of the household list by a whole ID number, per user and hour, for the roles that see
+# masked numbers (a masked number leaves about 10^4 candidates: every search is a guess).
+ID_SEARCHES_PER_HOUR = env_int("ID_SEARCHES_PER_HOUR", default=20)
+if ID_SEARCHES_PER_HOUR < 1:
+    raise ImproperlyConfigured(f"ID_SEARCHES_PER_HOUR={ID_SEARCHES_PER_HOUR} must be at least 1.")
+# Request bodies: anything above REQUEST_MAX_MB is refused with 413 before it is read
+# (povertyportal.middleware.RequestSizeLimitMiddleware); the largest legitimate body is a household
+# workbook. Each upload form checks its own, smaller limit. Form fields outside files are kept in
+# memory only up to DATA_UPLOAD_MAX_MEMORY_SIZE; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a
+# temporary file instead of memory.
+REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", default=IMPORT_MAX_MB + 1)
+REQUEST_MAX_BYTES = REQUEST_MAX_MB * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+if REQUEST_MAX_MB < IMPORT_MAX_MB:
+    raise ImproperlyConfigured(f"REQUEST_MAX_MB={REQUEST_MAX_MB} must be at least IMPORT_MAX_MB={IMPORT_MAX_MB}.")
 if FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"FILE_RETENTION_DAYS={FILE_RETENTION_DAYS} must be at least 1 (day).")
 

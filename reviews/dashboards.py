@@ -21,7 +21,7 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
-from households.models import AdminUnit, Member, ResidentCount
+from households.models import AdminUnit, Household, Member, ResidentCount
 from households.selectors import child_code
 from policies.models import PovertyStandard
 from reviews.models import Case, CaseResult, Class, Movement, ReviewRound, VillageList, VillageTally, WardList
@@ -379,13 +379,7 @@ def household_rows(round_: ReviewRound, unit: AdminUnit, kind: str, standards: l
     values_list queryset: code, head, head's ID number, address, village, ward, members, income per
     person, deprived keys, movement, then the class under each of ``standards``. One query."""
     primary_id = round_.primary_standard_id
-    results = CaseResult.objects.filter(standard_id=primary_id, case__round=round_, case__village__path__startswith=unit.path)
-    if kind == "escaped":
-        results = results.filter(case__movement__in=ESCAPED)
-    else:
-        results = results.filter(
-            household_class={"poor": Class.POOR, "near_poor": Class.NEAR_POOR, "average": Class.AVERAGE}[kind]
-        )
+    results = _list_results(round_, unit, kind)
     head = Member.objects.filter(
         household=OuterRef("case__household_id"), relationship=Member.Relationship.HEAD, left_on__isnull=True
     )
@@ -427,15 +421,23 @@ def household_rows(round_: ReviewRound, unit: AdminUnit, kind: str, standards: l
     )
 
 
-def household_count(round_: ReviewRound, unit: AdminUnit, kind: str) -> int:
+def _list_results(round_: ReviewRound, unit: AdminUnit, kind: str):
+    """The primary standard's results of the households on the list ``kind`` under ``unit``."""
     results = CaseResult.objects.filter(
         standard_id=round_.primary_standard_id, case__round=round_, case__village__path__startswith=unit.path
     )
     if kind == "escaped":
-        return results.filter(case__movement__in=ESCAPED).count()
-    return results.filter(
-        household_class={"poor": Class.POOR, "near_poor": Class.NEAR_POOR, "average": Class.AVERAGE}[kind]
-    ).count()
+        return results.filter(case__movement__in=ESCAPED)
+    return results.filter(household_class={"poor": Class.POOR, "near_poor": Class.NEAR_POOR, "average": Class.AVERAGE}[kind])
+
+
+def household_count(round_: ReviewRound, unit: AdminUnit, kind: str) -> int:
+    return _list_results(round_, unit, kind).count()
+
+
+def list_households(round_: ReviewRound, unit: AdminUnit, kind: str):
+    """The households on the list ``kind`` under ``unit`` (a queryset, e.g. to record who saw them)."""
+    return Household.objects.filter(pk__in=_list_results(round_, unit, kind).values("case__household_id"))
 
 
 def rounds_for_dashboard():

@@ -162,12 +162,17 @@ LIST_TITLES = {
 }
 
 
+def shows_full_id_numbers(user) -> bool:
+    """Only the ward officer's lists carry full ID numbers; everyone else's are masked."""
+    return scope_of(user).role == Assignment.Role.WARD_OFFICER
+
+
 def list_report(round_: ReviewRound, unit: AdminUnit, kind: str, user) -> Report:
     standards = dashboards.round_standards(round_)
     indicator_names = dict(round_.primary_standard.indicators.values_list("key", "name"))
     class_labels = {value: str(label) for value, label in Class.choices}
     movement_labels = {value: str(label) for value, label in Movement.choices}
-    show_ids = scope_of(user).role == Assignment.Role.WARD_OFFICER
+    show_ids = shows_full_id_numbers(user)
     columns = [
         Column(_("Row no."), 6, "int", "count"),
         Column(_("Household code"), 16),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("my-ward/", manage.my_ward, name="my_ward"),
     path(ward, manage.ward_detail, name="ward_detail"),
     path(f"{ward}villages/<str:village_code>/meeting/", manage.meeting_record, name="meeting_record"),
+    path(f"{ward}villages/<str:village_code>/meetings/<int:meeting_id>/minutes/", manage.meeting_minutes, name="meeting_minutes"),
     path(f"{ward}villages/<str:village_code>/return/", manage.village_return, name="village_return"),
     path(f"{ward}post/", manage.ward_post, name="ward_post"),
     path(f"{ward}submit/", manage.ward_submit, name="ward_submit"),

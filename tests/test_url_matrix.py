@@ -374,6 +374,7 @@ ROWS += [
     manage_row("reviews:my_ward", statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=302, admin=302)),
     manage_row("reviews:ward_detail", WARD, statuses=WARD_READERS),
     manage_row("reviews:meeting_record", VILLAGE, statuses=WARD_OFFICER_ACTS),
+    manage_row("reviews:meeting_minutes", lambda w: {**VILLAGE(w), "meeting_id": w["meeting"].pk}, statuses=WARD_READERS),
     manage_row("reviews:meeting_record", VILLAGE, method="post", label="empty form", statuses=WARD_OFFICER_ACTS),
     manage_row("reviews:village_return", VILLAGE, statuses=WARD_OFFICER_ACTS),
     manage_row("reviews:ward_post", WARD, statuses=ALL_405),
@@ -451,7 +452,7 @@ ROWS += [
 
 ROWS += [
     Row("households:list", statuses=expect(302, **STAFF, no_role=403)),
-    Row("households:list", method="post", label="wrong method", statuses=expect(405)),
+    Row("households:list", method="post", label="empty search", statuses=expect(302, no_role=403)),
     Row("households:export", statuses=expect(302, **STAFF, no_role=403)),
     Row("households:create", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
     Row("households:create", method="post", label="empty form", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
@@ -621,8 +622,22 @@ def review_world(world):
     """The world's open 2026 round, with a complaint against the village-1 household in scope."""
     from datetime import date
 
-    from reviews.models import Complaint
+    from django.core.files.base import ContentFile
 
+    from reviews.models import Complaint, VillageList, VillageMeeting
+
+    meeting = VillageMeeting(
+        village_list=VillageList.objects.get(round=world["round"], village=world["village"]),
+        held_on=date(2026, 10, 1),
+        attendees=10,
+        votes_for=6,
+        votes_against=4,
+        passed=True,
+        recorded_by=world["personas"]["ward_officer"],
+    )
+    meeting.minutes.save("bien-ban.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    meeting.save()
+    world["meeting"] = meeting
     world["complaint"] = Complaint.objects.create(
         case=world["case"],
         received_on=date(2026, 10, 6),

@@ -15,11 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from households.access import get_visible_or_404, require_role, role_required, scope_of
-from households.models import AdminUnit, Assignment, ResidentCount
+from households.models import AdminUnit, Assignment, IdNumberDisclosure, ResidentCount
 from households.residents import resident_count_set, resident_counts_import
+from households.services import id_numbers_disclosed
 from reviews import dashboards, exports, reports
 from reviews.forms_dashboards import ResidentCountForm, ResidentImportForm
 from reviews.models import ExportJob, ReviewRound
@@ -142,6 +144,18 @@ def _report_links():
     ]
 
 
+def _record_full_ids(user, *, round_: ReviewRound, unit: AdminUnit, report: str) -> None:
+    """A list of a round carries full ID numbers for the ward officer: record whose they saw."""
+    if report in dashboards.LIST_KINDS and reports.shows_full_id_numbers(user):
+        id_numbers_disclosed(
+            user=user,
+            kind=IdNumberDisclosure.Kind.LIST_REPORT,
+            households=dashboards.list_households(round_, unit, report),
+            detail=f"{report} {unit.code} {round_.year}",
+        )
+
+
+@never_cache  # lists of personal data (full ID numbers on the ward officer's)
 @require_GET
 @login_required
 def report_download(request, round_id: int, code: str, report: str):
@@ -153,6 +167,7 @@ def report_download(request, round_id: int, code: str, report: str):
     if rows > settings.EXPORT_INLINE_MAX_ROWS:
         job = exports.export_request(user=request.user, round_=round_, unit=unit, report=report, rows_total=rows)
         return redirect("reviews:export_detail", pk=job.pk)
+    _record_full_ids(request.user, round_=round_, unit=unit, report=report)
     buffer = io.BytesIO()
     reports.write_workbook(reports.build_report(report, round_, unit, request.user), buffer, round_=round_, unit=unit)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -180,6 +195,7 @@ def export_progress(request, pk):
     return render(request, "reviews/dashboards/_export_progress.html", {"job": _own_job(request, pk)})
 
 
+@never_cache  # the finished list of personal data
 @require_GET
 @login_required
 def export_download(request, pk):
@@ -193,6 +209,8 @@ def export_download(request, pk):
             {"days": settings.FILE_RETENTION_DAYS, "back_url": reverse("reviews:dashboard", args=[job.round_id, job.unit.code])},
             status=410,
         )
+    # The job was built for its owner's role then; the record says whose numbers left now, in the file.
+    _record_full_ids(request.user, round_=job.round, unit=job.unit, report=job.report)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
 
 

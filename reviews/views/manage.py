@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import access
@@ -78,6 +81,23 @@ def _village_list_or_404(request, round_id, ward_code, village_code) -> tuple[Wa
         village__parent_id=ward_list.ward_id,
     )
     return ward_list, village_list
+
+
+@never_cache  # signed minutes name people: kept out of shared caches
+@require_GET
+@access.role_required(*READERS)
+def meeting_minutes(request, round_id, ward_code, village_code, meeting_id):
+    """The scanned minutes of a village meeting, for whoever may read the ward's page (another area: 404).
+
+    Always an attachment with ``nosniff``: an uploaded file is never rendered by the browser as a page.
+    """
+    _ward_list, village_list = _village_list_or_404(request, round_id, ward_code, village_code)
+    meeting = get_object_or_404(village_list.meetings.exclude(minutes=""), pk=meeting_id)
+    if not default_storage.exists(meeting.minutes.name):
+        raise Http404
+    response = FileResponse(meeting.minutes.open("rb"), as_attachment=True, filename=meeting.minutes.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

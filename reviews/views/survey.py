@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households.access import get_visible_or_404, has_role, scope_of
-from households.models import AdminUnit, Assignment, Household
+from households.models import AdminUnit, Assignment, Household, IdNumberDisclosure
+from households.services import id_numbers_disclosed
 from policies.explain import result_rows
 from reviews import selectors, services, workflow
 from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
@@ -306,6 +308,7 @@ def household_reviews(request, code):
     )
 
 
+@never_cache  # the certificate carries the head's full ID number
 @require_GET
 @login_required
 def certificate(request, pk):
@@ -321,6 +324,12 @@ def certificate(request, pk):
     # village head who hands it over print it.
     if not has_role(request.user, Role.WARD_OFFICER, Role.VILLAGE_HEAD):
         raise PermissionDenied
+    id_numbers_disclosed(
+        user=request.user,
+        kind=IdNumberDisclosure.Kind.CERTIFICATE,
+        households=Household.objects.filter(pk=status.household_id),
+        detail=f"{status.round.year}",
+    )
     members = list(status.household.members.active().order_by("id"))
     head = next((m for m in members if m.relationship == "head"), None)
     from households.ethnicities import ETHNICITY_CHOICES
