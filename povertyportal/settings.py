@@ -172,6 +172,11 @@ if REQUEST_MAX_MB < IMPORT_MAX_MB:
     raise ImproperlyConfigured(f"REQUEST_MAX_MB={REQUEST_MAX_MB} must be at least IMPORT_MAX_MB={IMPORT_MAX_MB}.")
 if FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"FILE_RETENTION_DAYS={FILE_RETENTION_DAYS} must be at least 1 (day).")
+# A ward may record its public posting at most this many days after the start it enters (a list put up
+# on Friday and entered on Monday); an earlier start is refused, so no posting can be back-dated.
+POSTING_BACKDATE_GRACE_DAYS = env_int("POSTING_BACKDATE_GRACE_DAYS", default=3)
+if POSTING_BACKDATE_GRACE_DAYS < 0:
+    raise ImproperlyConfigured(f"POSTING_BACKDATE_GRACE_DAYS={POSTING_BACKDATE_GRACE_DAYS} cannot be negative.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import PovertyStandard
-from reviews import services
+from reviews import services, workflow
 from reviews.models import ReviewRequest, ReviewRound
 
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
@@ -139,6 +140,19 @@ class ReasonForm(forms.Form):
 
 class PostForm(forms.Form):
     starts_on = date_field(_("Posting starts on"))
+
+    def __init__(self, *args, round_: ReviewRound, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        self.today = today or timezone.localdate()
+        self.fields["starts_on"].help_text = _(
+            "The day the list is put up at the ward office and the village halls: within the round, at most %(days)d days ago."
+        ) % {"days": settings.POSTING_BACKDATE_GRACE_DAYS}
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        workflow.check_posting_start(self.round, starts_on, today=self.today)
+        return starts_on
 
 
 class ComplaintForm(forms.Form):

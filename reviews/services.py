@@ -421,12 +421,19 @@ def meeting_passes(attendees: int, votes_for: int) -> bool:
 
 @transaction.atomic
 def meeting_record(
-    *, village_list: VillageList, user, held_on: date, attendees: int, votes_for: int, votes_against: int, minutes=None
+    *,
+    village_list: VillageList,
+    user,
+    held_on: date,
+    attendees: int,
+    votes_for: int,
+    votes_against: int,
+    minutes=None,
+    today: date | None = None,
 ) -> VillageMeeting:
     if votes_for + votes_against > attendees:
         raise ValidationError(_("Votes for and against cannot add up to more than the attendees."))
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("The meeting date cannot be in the future.")})
+    workflow.check_meeting_date(village_list.round, held_on, today=today)
     passed = meeting_passes(attendees, votes_for)
     target = VillageList.Status.MEETING_PASSED if passed else VillageList.Status.RETURNED
     reason = (
@@ -461,8 +468,11 @@ def meeting_record(
     )
 
 
-def ward_post(*, ward_list: WardList, user, starts_on: date):
+def ward_post(*, ward_list: WardList, user, starts_on: date, today: date | None = None):
+    """Post the ward list publicly from ``starts_on``: within the round and not back-dated (see
+    ``workflow.check_posting_start``); the end is counted in working days."""
     round_ = ward_list.round
+    today = today or timezone.localdate()
 
     def guard(wl):
         waiting = (
@@ -475,24 +485,32 @@ def ward_post(*, ward_list: WardList, user, starts_on: date):
             raise workflow.WorkflowError(
                 _("These villages have not agreed their list at a meeting yet: %(names)s") % {"names": names}
             )
+        workflow.check_posting_start(round_, starts_on, today=today)
 
     def apply(wl):
         wl.posting_starts_on = starts_on
         wl.posting_ends_on = posting_end(starts_on, round_.posting_working_days)
         return ["posting_starts_on", "posting_ends_on"]
 
-    return workflow.perform("ward_post", ward_list, user, guard=guard, apply=apply, data={"starts_on": starts_on.isoformat()})
+    return workflow.perform(
+        "ward_post", ward_list, user, guard=guard, apply=apply, data={"starts_on": starts_on.isoformat()}, today=today
+    )
 
 
 @transaction.atomic
-def complaint_record(*, case: Case, user, received_on: date, complainant: str, content: str) -> Complaint:
-    """A complaint during the public posting reopens the household's survey for a re-check (phúc tra)."""
+def complaint_record(
+    *, case: Case, user, received_on: date, complainant: str, content: str, today: date | None = None
+) -> Complaint:
+    """A complaint during the public posting of an open round reopens the household's survey for a
+    re-check (phúc tra); it is received between the posting's start and today."""
     require_role(user, Role.WARD_OFFICER)
     if not scope_of(user).covers(case.village):
         raise PermissionDenied
+    workflow.require_open(case.round)
     ward_list = WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
     if ward_list.status != WardList.Status.POSTED:
         raise ValidationError(_("Complaints are recorded while the list is publicly posted."))
+    workflow.check_complaint_date(ward_list, received_on, today=today)
     complaint = Complaint.objects.create(
         case=case,
         received_on=received_on,
@@ -519,6 +537,7 @@ def complaint_resolve(*, complaint: Complaint, user, resolution: str) -> Complai
     require_role(user, Role.WARD_OFFICER)
     if not scope_of(user).covers(complaint.case.village):
         raise PermissionDenied
+    workflow.require_open(complaint.case.round)
     if complaint.status != Complaint.Status.OPEN:
         raise ValidationError(_("This complaint is already resolved."))
     if not resolution.strip():
@@ -561,17 +580,19 @@ def ward_return(*, ward_list: WardList, user, reason: str):
 
 
 def ward_approve(*, ward_list: WardList, user, reason: str = "", today: date | None = None):
-    """Approve the ward list; after the round's approval deadline only with the reason for the delay."""
-    return workflow.perform("ward_approve", ward_list, user, reason=reason, today=today)
+    """Approve the ward list; after the round's approval deadline only with the reason for the delay.
+    The day of the approval is logged: the chairman's decision cannot be dated before it."""
+    today = today or timezone.localdate()
+    return workflow.perform("ward_approve", ward_list, user, reason=reason, today=today, data={"approved_on": today.isoformat()})
 
 
 @transaction.atomic
-def ward_decide(*, ward_list: WardList, user, decision_number: str, decision_date: date):
-    """The ward chairman's decision makes each household's result its official status for the year."""
+def ward_decide(*, ward_list: WardList, user, decision_number: str, decision_date: date, today: date | None = None):
+    """The ward chairman's decision makes each household's result its official status for the year;
+    it is dated between the list's approval and today."""
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Enter the decision number.")})
-    if decision_date > timezone.localdate():
-        raise ValidationError({"decision_date": _("The decision date cannot be in the future.")})
+    workflow.check_decision_date(ward_list, decision_date, today=today)
     round_ = ward_list.round
 
     def apply(wl):

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -189,8 +190,7 @@ def check(action_name: str, obj, user, *, reason: str = "", today: date | None =
         # The ward is in this officer's area, but its list goes to another unit for opinion.
         raise PermissionDenied
     round_ = _round_of(obj)
-    if not round_.is_open:
-        raise WorkflowError(_("The round “%(round)s” is closed; nothing in it can change.") % {"round": round_.name})
+    require_open(round_)
     if obj.status not in action.sources:
         raise WorkflowError(_("This cannot be done now: the list is “%(status)s”.") % {"status": obj.get_status_display()})
     if action.reason_required and not reason.strip():
@@ -201,6 +201,103 @@ def check(action_name: str, obj, user, *, reason: str = "", today: date | None =
             _("The deadline for this step was %(day)s. Give the reason for the delay.") % {"day": late.strftime("%d/%m/%Y")}
         )
     return action
+
+
+def require_open(round_: ReviewRound) -> None:
+    """A closed round is history: nothing in it changes (no list, no case, no complaint)."""
+    if not round_.is_open:
+        raise WorkflowError(_("The round “%(round)s” is closed; nothing in it can change.") % {"round": round_.name})
+
+
+# ----------------------------------------------------------------------------- dates of the procedure
+# The portal records steps that happened on paper (a meeting, a posting, a complaint, a decision) with the
+# date they happened. The dates must keep the order of the procedure, or a list could be "posted" in the
+# past and decided at once, with no posting or complaint window ever having existed.
+
+# How far ahead a posting may be recorded: the ward may enter on Friday a posting that starts on Monday.
+POSTING_ADVANCE_DAYS = 7
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def check_posting_start(round_: ReviewRound, starts_on: date, *, today: date | None = None) -> None:
+    """The public posting starts within the round, at most ``POSTING_BACKDATE_GRACE_DAYS`` days before
+    ``today`` (a posting put up on Friday and entered on Monday) and at most ``POSTING_ADVANCE_DAYS`` after."""
+    today = today or timezone.localdate()
+    if starts_on < round_.starts_on:
+        raise WorkflowError(
+            _("The posting cannot start before the round starts (%(day)s).") % {"day": _day(round_.starts_on)},
+            code="posting_before_round",
+        )
+    grace = settings.POSTING_BACKDATE_GRACE_DAYS
+    earliest = today - timedelta(days=grace)
+    if starts_on < earliest:
+        raise WorkflowError(
+            _(
+                "The posting cannot start more than %(days)d days before today: the earliest start is %(day)s. "
+                "Record the posting on the day it is put up."
+            )
+            % {"days": grace, "day": _day(earliest)},
+            code="posting_backdated",
+        )
+    latest = today + timedelta(days=POSTING_ADVANCE_DAYS)
+    if starts_on > latest:
+        raise WorkflowError(
+            _("The posting cannot start more than %(days)d days from today (at the latest %(day)s).")
+            % {"days": POSTING_ADVANCE_DAYS, "day": _day(latest)},
+            code="posting_too_far",
+        )
+
+
+def check_meeting_date(round_: ReviewRound, held_on: date, *, today: date | None = None) -> None:
+    """A village meeting of the round is held between the round's start and today."""
+    if held_on > (today or timezone.localdate()):
+        raise WorkflowError({"held_on": _("The meeting date cannot be in the future.")})
+    if held_on < round_.starts_on:
+        raise WorkflowError(
+            {"held_on": _("The meeting cannot be before the round starts (%(day)s).") % {"day": _day(round_.starts_on)}}
+        )
+
+
+def check_complaint_date(ward_list: WardList, received_on: date, *, today: date | None = None) -> None:
+    """A complaint against the posted list is received between the posting's start and today."""
+    if received_on > (today or timezone.localdate()):
+        raise WorkflowError({"received_on": _("The date received cannot be in the future.")})
+    if ward_list.posting_starts_on and received_on < ward_list.posting_starts_on:
+        raise WorkflowError(
+            {
+                "received_on": _("A complaint cannot be received before the posting starts (%(day)s).")
+                % {"day": _day(ward_list.posting_starts_on)}
+            }
+        )
+
+
+def approved_on(ward_list: WardList) -> date | None:
+    """The day the approving unit last approved the ward list (from the log)."""
+    row = (
+        Transition.objects.filter(round_id=ward_list.round_id, unit_id=ward_list.ward_id, action="ward_approve")
+        .order_by("-at", "-id")
+        .values_list("at", "data")
+        .first()
+    )
+    if row is None:
+        return None
+    at, data = row
+    day = (data or {}).get("approved_on")
+    return date.fromisoformat(day) if day else timezone.localdate(at)
+
+
+def check_decision_date(ward_list: WardList, decision_date: date, *, today: date | None = None) -> None:
+    """The chairman decides after the list was approved, and not in the future."""
+    if decision_date > (today or timezone.localdate()):
+        raise WorkflowError({"decision_date": _("The decision date cannot be in the future.")})
+    approved = approved_on(ward_list)
+    if approved and decision_date < approved:
+        raise WorkflowError(
+            {"decision_date": _("The decision cannot be dated before the list was approved (%(day)s).") % {"day": _day(approved)}}
+        )
 
 
 def can(action_name: str, obj, user) -> bool:

@@ -98,3 +98,22 @@ def pytest_sessionstart(session):
 
     trans_real._translations = {}
     trans_real._default = None
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """Pin the portal's "today" for code that reads the clock itself (views): ``today_is(date(2026, 11, 2))``.
+    ``timezone.localdate()`` then answers that day; ``localdate(value)`` of a given moment is unchanged.
+    Services take ``today=`` instead: pass it there."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def pin(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        return day
+
+    return pin

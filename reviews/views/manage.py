@@ -61,7 +61,7 @@ def ward_detail(request, round_id, ward_code):
             "complaints": selectors.ward_complaints(ward_list, today),
             "timeline": selectors.ward_timeline(ward_list),
             "can": can,
-            "post_form": PostForm(initial={"starts_on": today}),
+            "post_form": PostForm(round_=ward_list.round, today=today, initial={"starts_on": today}),
             # The holidays cost one query, paid only when the posting form (and its preview) is shown.
             "posting_preview": posting_end(today, posting_days) if "ward_post" in can else None,
             "posting_running": ward_list.posting_ends_on is not None and today <= ward_list.posting_ends_on,
@@ -179,12 +179,14 @@ def village_return(request, round_id, ward_code, village_code):
 @access.role_required(Role.WARD_OFFICER)
 def ward_post(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
-    form = PostForm(request.POST)
+    today = timezone.localdate()
+    form = PostForm(request.POST, round_=ward_list.round, today=today)
     if not form.is_valid():
-        messages.error(request, _("Enter the date the posting starts."))
+        for error in form.errors.get("starts_on") or [_("Enter the date the posting starts.")]:
+            messages.error(request, error)
         return redirect(_ward_url(ward_list))
     try:
-        services.ward_post(ward_list=ward_list, user=request.user, starts_on=form.cleaned_data["starts_on"])
+        services.ward_post(ward_list=ward_list, user=request.user, starts_on=form.cleaned_data["starts_on"], today=today)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
@@ -272,11 +274,7 @@ def complaint_record(request, round_id, ward_code):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the complaint"),
-        extra={
-            "blocked": ""
-            if ward_list.status == WardList.Status.POSTED
-            else _("Complaints are recorded while the list is publicly posted.")
-        },
+        extra={"blocked": _complaint_refusal(ward_list)},
     )
 
 
@@ -307,7 +305,25 @@ def complaint_resolve(request, round_id, ward_code, complaint_id):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the result"),
+        extra={"blocked": _round_closed(ward_list)},
     )
+
+
+def _round_closed(ward_list: WardList) -> str:
+    try:
+        workflow.require_open(ward_list.round)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
+def _complaint_refusal(ward_list: WardList) -> str:
+    """Why no complaint can be recorded now ("" when one can)."""
+    if closed := _round_closed(ward_list):
+        return closed
+    if ward_list.status != WardList.Status.POSTED:
+        return _("Complaints are recorded while the list is publicly posted.")
+    return ""
 
 
 @require_GET

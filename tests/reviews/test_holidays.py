@@ -10,7 +10,7 @@ from django.utils import timezone
 from reviews import holidays, services
 from reviews.calendar import add_working_days, period_end
 from reviews.holidays import DATA_FILE, posting_end, recheck_due
-from reviews.models import PublicHoliday, Transition, VillageList, WardList
+from reviews.models import PublicHoliday, ReviewRound, Transition, VillageList, WardList
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,9 @@ def national_day():
 
 
 def ward_list_ready_to_post(review) -> WardList:
-    """Both villages of the ward agreed their lists at a meeting (the meeting pages are tested elsewhere)."""
+    """Both villages of the ward agreed their lists at a meeting (the meeting pages are tested elsewhere).
+    The round opened on 1 August, so that a posting can start on Monday 31 August, before 2 September."""
+    ReviewRound.objects.filter(pk=review["round"].pk).update(starts_on=date(2026, 8, 1))
     VillageList.objects.filter(round=review["round"], village__parent=review["ward"]).update(
         status=VillageList.Status.MEETING_PASSED
     )
@@ -42,7 +44,9 @@ def content(response) -> str:
 
 def test_a_posting_from_monday_31_august_2026_ends_on_friday_4_september_without_holidays(review):
     ward_list = ward_list_ready_to_post(review)
-    services.ward_post(ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026)
+    services.ward_post(
+        ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026, today=MONDAY_31_AUG_2026
+    )
     ward_list.refresh_from_db()
     assert ward_list.posting_ends_on == date(2026, 9, 4)
 
@@ -50,22 +54,29 @@ def test_a_posting_from_monday_31_august_2026_ends_on_friday_4_september_without
 def test_a_posting_from_monday_31_august_2026_ends_on_monday_7_september_when_2_september_is_a_holiday(review):
     national_day()
     ward_list = ward_list_ready_to_post(review)
-    services.ward_post(ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026)
+    services.ward_post(
+        ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026, today=MONDAY_31_AUG_2026
+    )
     ward_list.refresh_from_db()
     # Mon 31, Tue 1, (Wed 2 holiday), Thu 3, Fri 4, (weekend), Mon 7: five working days.
     assert ward_list.posting_ends_on == date(2026, 9, 7)
 
 
-@pytest.mark.parametrize(("holiday", "due"), [(False, date(2026, 9, 2)), (True, date(2026, 9, 3))])
+@pytest.mark.parametrize(("holiday", "due"), [(False, date(2026, 9, 3)), (True, date(2026, 9, 4))])
 def test_a_complaint_re_check_due_date_skips_a_public_holiday(review, holiday, due):
     if holiday:
         national_day()
     ward_list = ward_list_ready_to_post(review)
     officer = review["personas"]["ward_officer"]
-    services.ward_post(ward_list=ward_list, user=officer, starts_on=MONDAY_31_AUG_2026)
-    # Received Friday 28 Aug with 3 working days: Mon 31, Tue 1, Wed 2 (or Thu 3 when Wed 2 is a holiday).
+    services.ward_post(ward_list=ward_list, user=officer, starts_on=MONDAY_31_AUG_2026, today=MONDAY_31_AUG_2026)
+    # Received Monday 31 Aug with 3 working days: Tue 1, Wed 2, Thu 3 (or Fri 4 when Wed 2 is a holiday).
     complaint = services.complaint_record(
-        case=review["cases"]["a"], user=officer, received_on=date(2026, 8, 28), complainant="Lê Thị B", content="-"
+        case=review["cases"]["a"],
+        user=officer,
+        received_on=MONDAY_31_AUG_2026,
+        complainant="Lê Thị B",
+        content="-",
+        today=MONDAY_31_AUG_2026,
     )
     assert complaint.recheck_due_on == due
 
@@ -305,7 +316,9 @@ SEPT_1_2026 = date(2026, 9, 1)  # "today" while the posting runs
 
 def posted_from_31_august(review) -> WardList:
     ward_list = ward_list_ready_to_post(review)
-    services.ward_post(ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026)
+    services.ward_post(
+        ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026, today=MONDAY_31_AUG_2026
+    )
     ward_list.refresh_from_db()
     assert ward_list.posting_ends_on == date(2026, 9, 4)
     return ward_list
@@ -332,7 +345,9 @@ def test_a_holiday_announced_during_a_posting_moves_its_end_and_the_ward_sees_wh
 def test_removing_a_future_holiday_shortens_a_running_posting(review):
     holiday = national_day()
     ward_list = ward_list_ready_to_post(review)
-    services.ward_post(ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026)
+    services.ward_post(
+        ward_list=ward_list, user=review["personas"]["ward_officer"], starts_on=MONDAY_31_AUG_2026, today=MONDAY_31_AUG_2026
+    )
     ward_list.refresh_from_db()
     assert ward_list.posting_ends_on == date(2026, 9, 7)
     holidays.holiday_remove(user=review["personas"]["city_officer"], holiday=holiday, today=SEPT_1_2026)
@@ -355,7 +370,12 @@ def test_an_open_complaint_gets_a_new_re_check_date_and_a_resolved_one_does_not(
     officer = review["personas"]["ward_officer"]
     complaints = [
         services.complaint_record(
-            case=review["cases"][key], user=officer, received_on=SEPT_1_2026, complainant="Bà X", content="Thu nhập"
+            case=review["cases"][key],
+            user=officer,
+            received_on=SEPT_1_2026,
+            complainant="Bà X",
+            content="Thu nhập",
+            today=SEPT_1_2026,
         )
         for key in ("a", "b")
     ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from households.models import AdminUnit
 from reviews import services
+from reviews.holidays import posting_end
 from reviews.models import (
     Case,
     Complaint,
@@ -77,8 +78,15 @@ def both_villages_agreed(client, review):
     hold_meeting(client, review, "other_village", 8, 8, 0)
 
 
-def post_list(client, review, starts_on=POSTED_LONG_AGO):
-    return client.post(url("reviews:ward_post", review), {"starts_on": starts_on.isoformat()}, follow=True)
+def post_list(client, review, starts_on=None):
+    """Post the list through the page; without ``starts_on`` it is posted today and then the posting is
+    let run out: its dates move 20 days back, as if it had been posted then (a back-dated start is refused)."""
+    response = client.post(url("reviews:ward_post", review), {"starts_on": (starts_on or TODAY).isoformat()}, follow=True)
+    if starts_on is None:
+        WardList.objects.filter(round=review["round"], ward=review["ward"], status=WardList.Status.POSTED).update(
+            posting_starts_on=POSTED_LONG_AGO, posting_ends_on=posting_end(POSTED_LONG_AGO, review["round"].posting_working_days)
+        )
+    return response
 
 
 def content(response) -> str:
@@ -223,10 +231,10 @@ def test_the_ward_returns_a_village_list_with_remarks(client_for, review):
 # ----------------------------------------------------------------------------- posting and complaints
 
 
-def test_posting_shows_the_end_date_in_working_days(client_for, review):
+def test_posting_shows_the_end_date_in_working_days(client_for, review, today_is):
     client = client_for(review["personas"]["ward_officer"])
     both_villages_agreed(client, review)
-    monday = date(2026, 11, 2)
+    monday = today_is(date(2026, 11, 2))
     page = content(post_list(client, review, starts_on=monday))
     assert ward_list(review).posting_ends_on == date(2026, 11, 6)
     assert "Danh sách được niêm yết công khai từ 02/11/2026 đến 06/11/2026." in page

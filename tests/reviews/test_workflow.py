@@ -26,6 +26,7 @@ def meet(review, key, attendees, votes_for):
         village_list=village_list(review, key),
         user=review["personas"]["ward_officer"],
         held_on=date(2026, 10, 1),
+        today=date(2026, 10, 1),
         attendees=attendees,
         votes_for=votes_for,
         votes_against=attendees - votes_for,
@@ -51,7 +52,9 @@ def village_two_agreed(review):
 def bring_ward_to_posted(review):
     village_one_agreed(review)
     village_two_agreed(review)
-    services.ward_post(ward_list=ward_list(review), user=review["personas"]["ward_officer"], starts_on=date(2026, 10, 5))
+    services.ward_post(
+        ward_list=ward_list(review), user=review["personas"]["ward_officer"], starts_on=date(2026, 10, 5), today=date(2026, 10, 5)
+    )
 
 
 def bring_ward_to_submitted(review):
@@ -164,6 +167,7 @@ def test_a_meeting_under_half_returns_the_list_for_re_survey(review):
         village_list=village_list(review),
         user=p["ward_officer"],
         held_on=date(2026, 10, 1),
+        today=date(2026, 10, 1),
         attendees=10,
         votes_for=4,
         votes_against=6,
@@ -175,6 +179,7 @@ def test_a_meeting_under_half_returns_the_list_for_re_survey(review):
             village_list=village_list(review),
             user=p["ward_officer"],
             held_on=date(2026, 10, 1),
+            today=date(2026, 10, 1),
             attendees=5,
             votes_for=4,
             votes_against=3,
@@ -195,9 +200,11 @@ def test_the_ward_posts_only_after_every_village_agreed_and_sends_only_after_the
     p = review["personas"]
     village_one_agreed(review)
     with pytest.raises(workflow.WorkflowError, match="Tổ dân phố 2"):
-        services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5))
+        services.ward_post(
+            ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5), today=date(2026, 10, 5)
+        )
     village_two_agreed(review)
-    services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5))
+    services.ward_post(ward_list=ward_list(review), user=p["ward_officer"], starts_on=date(2026, 10, 5), today=date(2026, 10, 5))
     wl = ward_list(review)
     assert (wl.status, wl.posting_ends_on) == ("posted", date(2026, 10, 9))
     with pytest.raises(workflow.WorkflowError, match="09/10/2026"):
@@ -209,7 +216,12 @@ def test_a_complaint_reopens_the_household_and_blocks_sending_until_resolved(rev
     bring_ward_to_posted(review)
     case = Case.objects.get(pk=review["cases"]["b"].pk)
     complaint = services.complaint_record(
-        case=case, user=p["ward_officer"], received_on=date(2026, 10, 9), complainant="Lê Văn X", content="Hộ có xe ô tô"
+        case=case,
+        user=p["ward_officer"],
+        received_on=date(2026, 10, 9),
+        complainant="Lê Văn X",
+        content="Hộ có xe ô tô",
+        today=date(2026, 10, 9),
     )
     assert complaint.recheck_due_on == date(2026, 10, 14)
     case.refresh_from_db()
@@ -238,18 +250,22 @@ def test_only_the_approving_district_approves_or_returns_and_a_return_needs_rema
     wl = ward_list(review)
     assert (wl.status, wl.remarks) == ("returned", "Kiểm tra lại hộ HH-B")
     with pytest.raises(workflow.WorkflowError):
-        services.ward_approve(ward_list=wl, user=p["district_officer"])
+        services.ward_approve(ward_list=wl, user=p["district_officer"], today=date(2026, 11, 10))
 
 
 def test_the_decision_makes_results_official_and_approved_data_is_read_only(review):
     p = review["personas"]
     wl = bring_ward_to_submitted(review)
-    services.ward_approve(ward_list=wl, user=p["district_officer"])
+    services.ward_approve(ward_list=wl, user=p["district_officer"], today=date(2026, 11, 10))
     case = Case.objects.get(pk=review["cases"]["a"].pk)
     with pytest.raises(ValidationError):
         services.case_save_section(case=case, user=p["ward_officer"], section="income", values={}, read_version=case.version)
     services.ward_decide(
-        ward_list=ward_list(review), user=p["ward_officer"], decision_number="123/QĐ-UBND", decision_date=date(2026, 11, 20)
+        ward_list=ward_list(review),
+        user=p["ward_officer"],
+        decision_number="123/QĐ-UBND",
+        decision_date=date(2026, 11, 20),
+        today=date(2026, 11, 20),
     )
     status = OfficialStatus.objects.get(household=review["households"]["a"])
     assert (status.household_class, status.year, status.decision_number, status.movement) == (
@@ -261,16 +277,24 @@ def test_the_decision_makes_results_official_and_approved_data_is_read_only(revi
     assert status.effective_from == date(2027, 1, 1)
     with pytest.raises(workflow.WorkflowError):
         services.ward_decide(
-            ward_list=ward_list(review), user=p["ward_officer"], decision_number="124", decision_date=date(2026, 11, 21)
+            ward_list=ward_list(review),
+            user=p["ward_officer"],
+            decision_number="124",
+            decision_date=date(2026, 11, 21),
+            today=date(2026, 11, 21),
         )
 
 
 def test_only_the_level_above_reopens_a_decided_list_and_only_with_a_reason(review):
     p = review["personas"]
     wl = bring_ward_to_submitted(review)
-    services.ward_approve(ward_list=wl, user=p["district_officer"])
+    services.ward_approve(ward_list=wl, user=p["district_officer"], today=date(2026, 11, 10))
     services.ward_decide(
-        ward_list=ward_list(review), user=p["ward_officer"], decision_number="1/QĐ", decision_date=date(2026, 11, 20)
+        ward_list=ward_list(review),
+        user=p["ward_officer"],
+        decision_number="1/QĐ",
+        decision_date=date(2026, 11, 20),
+        today=date(2026, 11, 20),
     )
     with pytest.raises(PermissionDenied):
         services.ward_reopen(ward_list=ward_list(review), user=p["ward_officer"], reason="x")
@@ -303,7 +327,7 @@ def test_two_officers_acting_on_the_same_list_at_once_cannot_both_succeed(review
     p = review["personas"]
     wl = bring_ward_to_submitted(review)
     stale = WardList.objects.get(pk=wl.pk)
-    services.ward_approve(ward_list=wl, user=p["district_officer"])
+    services.ward_approve(ward_list=wl, user=p["district_officer"], today=date(2026, 11, 10))
     with pytest.raises(workflow.WorkflowError):
         services.ward_return(ward_list=stale, user=p["district_officer"], reason="late")
 
