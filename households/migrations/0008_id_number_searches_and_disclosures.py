@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0006_account_event_reactivate'),
+        ('households', '0007_account_event_unlock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
