@@ -67,7 +67,7 @@ class OwnRowsMixin:
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        field = form.fields.get(self._pk_field.name)
+        field = form.fields.get(self.model._meta.pk.name)
         if isinstance(field, forms.ModelChoiceField):
             # Stock Django validates against the model's whole table.
             field.queryset = self.get_queryset()
@@ -77,8 +77,9 @@ class OwnRowsMixin:
         super().clean()
 
     def _check_own_rows(self) -> None:
-        name = self._pk_field.name
-        to_python = self._get_to_python(self._pk_field)
+        pk_field = self.model._meta.pk
+        name = pk_field.name
+        to_python = self._get_to_python(pk_field)
         own = {obj.pk for obj in self.get_queryset()}
         seen = set()
         for form in self.forms:
