@@ -8,12 +8,13 @@ from the Python type alone:
 
 - ``Formula("=SUM(…)")``: the portal's own formulas (totals, shares), the only text written as a formula;
 - ``str`` (and lazy translations): always a text cell (``data_type`` ``"s"``), whatever it starts with.
-  A text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is in addition marked with
-  Excel's *quote prefix* (the cell style flag that Excel itself stores when someone types a leading
-  apostrophe): Excel and LibreOffice keep such a cell text even when it is edited and confirmed again
-  (F2, Enter), where a plain text cell would then be re-read as a formula. The value is not changed:
-  the cell shows the name exactly as recorded, and a workbook of mistakes corrected and uploaded again
-  brings back the same name, not one with an apostrophe glued in front. Characters that XML cannot
+  A string cell is never evaluated, but a person editing it (F2, Enter) would turn ``=1+1`` into a
+  formula; so a text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return (the OWASP list
+  for CSV/Excel injection) is in addition marked with the *quote prefix*: the style flag Excel itself
+  stores when someone types a leading apostrophe, which keeps the cell text when it is edited (the
+  formula bar shows ``'=1+1``). This is OWASP's leading apostrophe, kept out of the value: the cell
+  shows the name exactly as recorded, and a workbook of mistakes corrected and uploaded again brings
+  back the same name, not one with an apostrophe glued in front. Characters that XML cannot
   hold (control characters other than tab, line feed and carriage return) are dropped rather than
   failing the whole download; texts are cut at Excel's 32,767 characters;
 - ``int``/``float``/``Decimal``/``bool``: numbers; ``date``/``datetime``: dates, shown dd/mm/yyyy unless
@@ -116,6 +117,7 @@ class SheetWriter:
         if isinstance(sheet, WriteOnlyWorksheet):
             # openpyxl's write-only append first tries every cell it is given as a *value* and takes it
             # as a cell after the ValueError (an exception and a repr per cell: half the writing time).
+            # ``_values_to_row`` is private to openpyxl: it is pinned in requirements.txt and the tests read back.
             # The cells made here are typed already, so rows are placed as they are; anything else
             # appended to this sheet is typed here too, so no raw text reaches openpyxl even then.
             sheet._values_to_row = self._placed
@@ -197,7 +199,7 @@ class SheetWriter:
         # Set directly, as openpyxl's reader does: its value setter would make "=…" a formula.
         cell._value = text
         cell.data_type = "s"
-        return text.startswith(FORMULA_TRIGGERS)
+        return neutralised(text)
 
     def _style_array(self, style: Style | None, default_format: str | None):
         """The openpyxl style of ``style`` (computed once per sheet, then copied: no new objects per cell)."""
