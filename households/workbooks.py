@@ -8,12 +8,13 @@ from the Python type alone:
 
 - ``Formula("=SUM(…)")``: the portal's own formulas (totals, shares), the only text written as a formula;
 - ``str`` (and lazy translations): always a text cell (``data_type`` ``"s"``), whatever it starts with.
-  A text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is in addition marked with
-  Excel's *quote prefix* (the cell style flag that Excel itself stores when someone types a leading
-  apostrophe): Excel and LibreOffice keep such a cell text even when it is edited and confirmed again
-  (F2, Enter), where a plain text cell would then be re-read as a formula. The value is not changed:
-  the cell shows the name exactly as recorded, and a workbook of mistakes corrected and uploaded again
-  brings back the same name, not one with an apostrophe glued in front. Characters that XML cannot
+  A string cell is never evaluated, but a person editing it (F2, Enter) would turn ``=1+1`` into a
+  formula; so a text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return (the OWASP list
+  for CSV/Excel injection) is in addition marked with the *quote prefix*: the style flag Excel itself
+  stores when someone types a leading apostrophe, which keeps the cell text when it is edited (the
+  formula bar shows ``'=1+1``). This is OWASP's leading apostrophe, kept out of the value: the cell
+  shows the name exactly as recorded, and a workbook of mistakes corrected and uploaded again brings
+  back the same name, not one with an apostrophe glued in front. Characters that XML cannot
   hold (control characters other than tab, line feed and carriage return) are dropped rather than
   failing the whole download; texts are cut at Excel's 32,767 characters;
 - ``int``/``float``/``Decimal``/``bool``: numbers; ``date``/``datetime``: dates, shown dd/mm/yyyy unless
@@ -42,6 +43,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -52,6 +54,7 @@ MAX_TEXT = 32_767  # Excel's limit for one cell
 # Control characters an XML document cannot contain (tab, line feed and carriage return are allowed).
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _SHEET_TITLE_ILLEGAL = re.compile(r"[\\*?:/\[\]]")
+_PLAIN_NUMBERS = frozenset({int, float, Decimal})
 
 
 class Formula(str):
@@ -82,7 +85,9 @@ def neutralised(text: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    return _ILLEGAL.sub("", text)[:MAX_TEXT]
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text[:MAX_TEXT]
 
 
 def new_workbook(*, write_only: bool = True) -> Workbook:
@@ -109,6 +114,24 @@ class SheetWriter:
     def __init__(self, sheet):
         self.sheet = sheet
         self._styles: dict[tuple[Style | None, str | None], Any] = {}
+        if isinstance(sheet, WriteOnlyWorksheet):
+            # openpyxl's write-only append first tries every cell it is given as a *value* and takes it
+            # as a cell after the ValueError (an exception and a repr per cell: half the writing time).
+            # ``_values_to_row`` is private to openpyxl: it is pinned in requirements.txt and the tests read back.
+            # The cells made here are typed already, so rows are placed as they are; anything else
+            # appended to this sheet is typed here too, so no raw text reaches openpyxl even then.
+            sheet._values_to_row = self._placed
+
+    def _placed(self, values, row_idx: int):
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if type(value) in _PLAIN_NUMBERS:
+                cell = Cell(self.sheet, row=row_idx, column=col_idx, value=value)
+            else:
+                cell = value if isinstance(value, Cell) else self.cell(value)
+                cell.column, cell.row = col_idx, row_idx
+            yield cell
 
     def set_widths(self, widths: Sequence[float]) -> None:
         for index, width in enumerate(widths, start=1):
@@ -124,13 +147,20 @@ class SheetWriter:
 
     def append(self, values: Iterable[Any], style: Style | Sequence[Style | None] | None = None) -> None:
         """Write one row: ``style`` for every cell, or one style (or None) per column."""
+        values = list(values)
         if isinstance(style, Sequence):
-            cells = [self.cell(value, column_style) for value, column_style in zip(values, style, strict=False)]
-            values = list(values)
-            cells += [self.cell(value) for value in values[len(cells) :]]
+            styles = list(style)[: len(values)]
+            styles += [None] * (len(values) - len(styles))
         else:
-            cells = [self.cell(value, style) for value in values]
-        self.sheet.append(cells)
+            styles = [style] * len(values)
+        self.sheet.append([self._value(value, column_style) for value, column_style in zip(values, styles, strict=True)])
+
+    def _value(self, value: Any, style: Style | None):
+        # Unstyled numbers and empty cells go to openpyxl as they are (its own fast path, and never a
+        # formula); everything else becomes a cell typed here.
+        if style is None and (value is None or (type(value) in _PLAIN_NUMBERS)):
+            return value
+        return self.cell(value, style)
 
     def cell(self, value: Any, style: Style | None = None) -> Cell:
         """A cell of this sheet holding ``value``, typed as the module docstring says."""
@@ -142,10 +172,7 @@ class SheetWriter:
         elif isinstance(value, Formula):
             cell.value = str(value)  # openpyxl reads the leading "=": data_type "f"
         elif isinstance(value, str | Promise):
-            text = clean_text(str(value))
-            cell.value = text
-            cell.data_type = "s"  # never "f", whatever the text starts with
-            prefix = neutralised(text)
+            prefix = self._text(cell, value)
         elif isinstance(value, bool | int | float | Decimal):
             cell.value = value
         elif isinstance(value, datetime):
@@ -157,16 +184,22 @@ class SheetWriter:
             cell.value = value
             default_format = DATE_FORMAT
         else:
-            text = clean_text(str(value))
-            cell.value = text
-            cell.data_type = "s"
-            prefix = neutralised(text)
+            prefix = self._text(cell, value)
         styled = self._style_array(style, default_format)
         if styled is not None:
             cell._style = copy(styled)
         if prefix:
             cell.quotePrefix = True
         return cell
+
+    @staticmethod
+    def _text(cell: Cell, value: Any) -> bool:
+        """Put ``value`` into ``cell`` as text; whether it needs the quote prefix."""
+        text = clean_text(str(value))
+        # Set directly, as openpyxl's reader does: its value setter would make "=…" a formula.
+        cell._value = text
+        cell.data_type = "s"
+        return neutralised(text)
 
     def _style_array(self, style: Style | None, default_format: str | None):
         """The openpyxl style of ``style`` (computed once per sheet, then copied: no new objects per cell)."""

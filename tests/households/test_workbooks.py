@@ -69,6 +69,17 @@ def test_the_writer_keeps_data_text_numbers_and_dates_and_only_formula_objects_a
     assert (numbers[6].value, numbers[6].data_type) == ("=SUM(A2:C2)", "f")
 
 
+def test_even_a_row_appended_straight_to_a_write_only_sheet_keeps_text_as_text():
+    from households import workbooks
+
+    workbook = workbooks.new_workbook()
+    writer = workbooks.add_sheet(workbook, "x")
+    writer.sheet.append(["=1+1", 5])
+    sheet = load_workbook(io.BytesIO(workbooks.to_bytes(workbook))).active
+    assert_text(sheet["A1"], "=1+1")
+    assert (sheet["B1"].value, sheet["B1"].data_type) == (5, "n")
+
+
 def test_a_formula_object_must_be_a_formula():
     from households import workbooks
 
