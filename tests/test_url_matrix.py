@@ -524,6 +524,14 @@ ROWS += [
         label="an officer's account",
         statuses=expect(403, anonymous=302, commune_officer=404),
     ),
+    Row("households:account_unlock", head1_kwargs, statuses=WARD_ACCOUNTS),
+    Row("households:account_unlock", head1_kwargs, method="post", label="empty form", statuses=WARD_ACCOUNTS),
+    Row(
+        "households:account_unlock",
+        lambda w: {"user_id": w["personas"]["ward_officer"].pk},
+        label="an officer's account",
+        statuses=expect(403, anonymous=302, commune_officer=404),
+    ),
     Row("households:account_deactivate", head1_kwargs, statuses=WARD_ACCOUNTS),
     Row("households:account_deactivate", head1_kwargs, method="post", label="empty form", statuses=WARD_ACCOUNTS),
     Row(

@@ -179,3 +179,15 @@ def test_a_session_ends_eight_hours_after_login_even_when_busy(client, personas,
         assert client.get(reverse("home")).status_code == 200
     clock.now += timedelta(minutes=20)  # 8 h 4 min after login
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(settings):
+    from django.test import RequestFactory
+
+    from households.logins import client_address
+
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, " + OFFICE)
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert client_address(request) == "127.0.0.1"  # not behind a proxy: the header is the client's word
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client_address(request) == OFFICE  # the first entry ("1.2.3.4") could be forged
