@@ -264,20 +264,15 @@ def id_number_search(*, user, number: str, households: QuerySet[Household], thro
 
 
 def id_numbers_disclosed(*, user, kind: str, households: QuerySet[Household], detail: str = "") -> IdNumberDisclosure:
-    """Record that ``user`` saw or downloaded the full ID numbers of ``households`` (a page or a file)."""
+    """Record that ``user`` saw or downloaded the full ID numbers of ``households`` (a page or a file).
+
+    Three queries whatever the number of households (plus the savepoint): their ids, the record, its
+    households in batches of 5,000."""
+    ids = list(households.order_by().values_list("pk", flat=True).distinct())
+    through = IdNumberDisclosure.households.through
     with transaction.atomic():
-        disclosure = IdNumberDisclosure.objects.create(user=user, kind=kind, detail=detail[:255])
-        through = IdNumberDisclosure.households.through
-        ids = households.order_by().values_list("pk", flat=True).distinct()
-        batch: list = []
-        count = 0
-        for pk in ids.iterator(chunk_size=2000):
-            batch.append(through(idnumberdisclosure_id=disclosure.pk, household_id=pk))
-            count += 1
-            if len(batch) == 2000:
-                through.objects.bulk_create(batch)
-                batch = []
-        through.objects.bulk_create(batch)
-        IdNumberDisclosure.objects.filter(pk=disclosure.pk).update(household_count=count)
-        disclosure.household_count = count
+        disclosure = IdNumberDisclosure.objects.create(user=user, kind=kind, detail=detail[:255], household_count=len(ids))
+        through.objects.bulk_create(
+            [through(idnumberdisclosure_id=disclosure.pk, household_id=pk) for pk in ids], batch_size=5000
+        )
     return disclosure
