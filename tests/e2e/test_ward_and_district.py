@@ -131,3 +131,7 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     assert ward.get_by_text("GIẤY CHỨNG NHẬN HỘ NGHÈO").is_visible()
     assert ward.get_by_text("215/QĐ-UBND").first.is_visible()
     shot(ward, "ward-05-certificate")
+    # The print button works under the CSP (a handler in static/js/portal.js, not an inline onclick).
+    ward.evaluate("window.print = () => { document.body.dataset.printed = 'yes'; }")
+    ward.get_by_role("button", name="In", exact=True).click()
+    ward.wait_for_selector("body[data-printed=yes]")
