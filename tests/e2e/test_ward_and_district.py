@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from reviews import services
+from reviews.holidays import posting_end
 from reviews.models import Case, OfficialStatus, ReviewRound, VillageList, WardList
 from tests.e2e.conftest import DESKTOP, shot
 
@@ -38,11 +39,25 @@ def villages_surveyed_and_submitted():
     return round_
 
 
-def post_and_send(page, round_id, started):
-    page.goto(f"{page.base}/rounds/{round_id}/wards/{WARD}/")
-    page.fill("form[action$='/post/'] input[name=starts_on]", started.isoformat())
+def post_today(page):
+    """Post the list from today (a back-dated start is refused) through the ward page that is open."""
+    page.fill("form[action$='/post/'] input[name=starts_on]", timezone.localdate().isoformat())
     page.locator("form[action$='/post/'] button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def posting_ran_out(round_, days_ago=14):
+    """Let the posting run its working days: its dates move back as if it had been put up ``days_ago``."""
+    start = timezone.localdate() - timedelta(days=days_ago)
+    WardList.objects.filter(round=round_, ward__code=WARD, status=WardList.Status.POSTED).update(
+        posting_starts_on=start, posting_ends_on=posting_end(start, round_.posting_working_days)
+    )
+
+
+def post_and_send(page, round_):
+    page.goto(f"{page.base}/rounds/{round_.pk}/wards/{WARD}/")
+    post_today(page)
+    posting_ran_out(round_)
     page.locator("form[action$='/submit/'] button[type=submit]").click()
     page.wait_for_load_state()
 
@@ -69,11 +84,10 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     )
     assert set(met.values_list("status", flat=True)) == {"meeting_passed"}
 
-    # Public posting, started two weeks ago on paper; a complaint during it reopens a household.
-    ward.fill("form[action$='/post/'] input[name=starts_on]", (today - timedelta(days=14)).isoformat())
-    ward.locator("form[action$='/post/'] button[type=submit]").click()
-    ward.wait_for_load_state()
+    # Public posting from today, then two weeks pass; a complaint during it reopens a household.
+    post_today(ward)
     assert WardList.objects.get(round=round_, ward__code=WARD).status == "posted"
+    posting_ran_out(round_)
     complained = Case.objects.filter(round=round_, village__parent__code=WARD).order_by("household__code").first()
     ward.locator("a[href$='/complaints/new/']").click()
     ward.fill("input[name=household_code]", complained.household.code)
@@ -108,7 +122,7 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     # The ward sees the remarks, posts again and resends; the district approves.
     ward.goto(f"{ward.base}/rounds/{round_.pk}/wards/{WARD}/")
     assert ward.get_by_text("Đề nghị kiểm tra lại diện tích nhà ở").first.is_visible()
-    post_and_send(ward, round_.pk, today - timedelta(days=14))
+    post_and_send(ward, round_)
     assert WardList.objects.get(round=round_, ward__code=WARD).status == "submitted"
     district.goto(f"{district.base}/rounds/{round_.pk}/wards/{WARD}/review/")
     district.locator("form[action$='/approve/'] button[type=submit]").click()

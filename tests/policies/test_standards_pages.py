@@ -36,7 +36,8 @@ def change_data(standard, **overrides) -> dict:
     return data
 
 
-def test_the_list_shows_every_version_with_its_status_and_lines(client_for, personas, standards):
+def test_the_list_shows_every_version_with_its_status_and_lines(client_for, personas, standards, today_is):
+    today_is(date(2026, 12, 3))  # the status of each version is as of today: Decree 351's lines start in 2027
     response = client_for(personas["city_officer"]).get(reverse("policies:standard_list"))
     html = response.content.decode()
     assert response.status_code == 200
