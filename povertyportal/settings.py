@@ -149,6 +149,14 @@ FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", default=7)
 # Largest household workbook a ward officer may upload (a 20,000-household ward's file is about 3 MB);
 # its unpacked content may be at most 20 times that (a guard against zip bombs).
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", default=25)
+# A ward's file is tens of thousands of rows: a sheet with more data rows than this is refused unread
+# (a 1 MB file can unpack to millions of tiny rows). At most IMPORT_MAX_ERRORS mistakes are kept (and
+# written into the workbook of mistakes); the rest are counted.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_ERRORS = env_int("IMPORT_MAX_ERRORS", default=5000)
+# A running import whose worker has not reported for this long (killed, out of memory) is marked
+# failed and its upload deleted.
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", default=15)
 if FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"FILE_RETENTION_DAYS={FILE_RETENTION_DAYS} must be at least 1 (day).")
 
