@@ -9,8 +9,8 @@ the found headers, rather than reading addresses into the notes. Cells right of 
 "Hướng dẫn" lists the allowed values; any other sheet earns a note that it was not read.
 
 Hostile or wrong files are refused before a sheet is parsed (``workbook_problem``: .xls, CSV renamed,
-not a zip, truncated, XML with a DOCTYPE/entities, too large unpacked); while reading, a sheet with more
-than IMPORT_MAX_ROWS rows or a cell over 200 KB is refused. The rows are streamed (openpyxl read-only);
+not a zip, truncated, XML with a DOCTYPE/entities, a cell over 200 KB, too large unpacked); while
+reading, a sheet with more than IMPORT_MAX_ROWS rows is refused. The rows are streamed (openpyxl read-only);
 at most IMPORT_MAX_ERRORS mistakes are kept, the rest counted.
 
 Two imports into one ward never run their checks and writes at the same time: the second is refused
@@ -105,7 +105,7 @@ SQL_CHUNK = 900  # stay under SQLite's limit of bound parameters
 PROGRESS_EVERY = 1000  # rows between two progress reports (one UPDATE each in the worker)
 SHEET_NAME = "Hộ và thành viên"
 GUIDE_NAME = "Hướng dẫn"
-MAX_CELL_CHARS = 200 * 1024  # Excel itself stops at 32,767 characters a cell
+MAX_CELL_BYTES = 200 * 1024  # Excel itself stops at 32,767 characters a cell (openpyxl cuts there, after parsing)
 XML_PROLOG_MAX = 64 * 1024  # bytes read from the start of each XML part, looking for a DOCTYPE
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other pre-2007 Office files)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -310,6 +310,23 @@ def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return root is None and len(prolog) == XML_PROLOG_MAX
 
 
+_HUGE_TEXT = re.compile(rb"[^<]{%d}" % MAX_CELL_BYTES)
+
+
+def _huge_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True if the part holds a run of more than 200 KB without a tag: a cell's text that the XML
+    parser would hold whole in memory before openpyxl cut it (streamed, 1 MB at a time)."""
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1024 * 1024):
+            chunk = tail + chunk
+            if _HUGE_TEXT.search(chunk):
+                return True
+            cut = chunk.rfind(b"<")
+            tail = chunk[cut + 1 :] if cut >= 0 else chunk
+    return False
+
+
 def workbook_problem(file: str | os.PathLike | IO[bytes]) -> str | None:
     """Why ``file`` cannot be an .xlsx workbook for the import, in words for the importer, or None.
 
@@ -374,6 +391,9 @@ def workbook_problem(file: str | os.PathLike | IO[bytes]) -> str | None:
                             + " "
                             + _save_as_xlsx()
                         )
+                for info in infos:
+                    if info.filename.startswith(("xl/worksheets/", "xl/sharedStrings")) and _huge_text(archive, info):
+                        return _("A cell holds more than 200 KB of text; the file was refused.")
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
                 return (
                     _("The file is incomplete or damaged (perhaps the upload or the copy was cut off).") + " " + _save_as_xlsx()
@@ -441,11 +461,6 @@ def _read_rows(file, result: ImportResult, progress) -> list[_Row]:
         for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress(number - 1, expected)
-            for cell in raw:
-                if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-                    raise ImportRefused(
-                        _("A cell in row %(row)s holds more than 200 KB of text; the file was refused.") % {"row": number}
-                    )
             if number == 1:
                 _check_header(raw)
                 header_seen = True
