@@ -17,6 +17,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -338,10 +339,23 @@ class AccountImport:
 
 
 def _read_import_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows of the CSV; a file that is not one (NUL bytes, a cell of more than 128 KB) or has more
+    than IMPORT_MAX_ROWS rows is refused as a whole, in words, never with a traceback."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not set(IMPORT_COLUMNS) <= set(reader.fieldnames or ()):
-        raise ValidationError(_("The file must have the columns: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)})
-    return [(line, {k: (row.get(k) or "").strip() for k in IMPORT_COLUMNS}) for line, row in enumerate(reader, start=2)]
+    rows = []
+    try:
+        if not set(IMPORT_COLUMNS) <= set(reader.fieldnames or ()):
+            raise ValidationError(_("The file must have the columns: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)})
+        for line, row in enumerate(reader, start=2):
+            if len(rows) >= settings.IMPORT_MAX_ROWS:
+                raise ValidationError(_("The file has more than %(n)s rows: split it.") % {"n": settings.IMPORT_MAX_ROWS})
+            rows.append((line, {k: (row.get(k) or "").strip() for k in IMPORT_COLUMNS}))
+    except csv.Error as exc:
+        raise ValidationError(
+            _("Line %(line)s cannot be read as CSV: save the file as “CSV UTF-8 (comma delimited)” and try again.")
+            % {"line": reader.line_num}
+        ) from exc
+    return rows
 
 
 @sensitive_variables("password", "prepared")

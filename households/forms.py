@@ -1,7 +1,4 @@
-import zipfile
-
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from households import citizen_ids
 from households.ethnicities import ETHNICITY_CHOICES
 from households.form_guards import HiddenErrorsOnTop, OwnRowsInlineFormSet, version_field
+from households.importing import workbook_problem
 from households.models import Household, Member
 from households.services import MEMBER_FIELDS
+from households.validation import birth_date_messages, phone_messages
 
 
 class VillageForm(forms.Form):
@@ -36,6 +35,12 @@ class HouseholdForm(HiddenErrorsOnTop, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
 
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        for message in phone_messages(phone):
+            raise forms.ValidationError(message)
+        return phone
+
 
 class MemberForm(HiddenErrorsOnTop, forms.ModelForm):
     ethnicity = forms.TypedChoiceField(label=_("Ethnicity"), choices=ETHNICITY_CHOICES, initial="01")
@@ -50,6 +55,12 @@ class MemberForm(HiddenErrorsOnTop, forms.ModelForm):
 
     def clean_id_number(self):
         return citizen_ids.normalize(self.cleaned_data.get("id_number", ""))
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        for message in birth_date_messages(born):
+            raise forms.ValidationError(message)
+        return born
 
 
 def member_formset(*, data=None, household=None, extra=1):
@@ -97,26 +108,11 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel file ending in .xlsx."))
-        limit = settings.IMPORT_MAX_MB * 1024 * 1024
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB: split it by village.") % {"mb": settings.IMPORT_MAX_MB}
-            )
-        # A cheap look at the package (no sheet is parsed) so that an obviously wrong file is refused
-        # here, on the form, rather than after a trip through the worker.
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                readable = "[Content_Types].xml" in archive.namelist()
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (OSError, zipfile.BadZipFile):
-            readable, unpacked = False, 0
-        upload.seek(0)
-        if not readable:
-            raise forms.ValidationError(_("This file cannot be read as an Excel workbook."))
-        if unpacked > 20 * limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB: split it by village.") % {"mb": settings.IMPORT_MAX_MB}
-            )
+        # A look at the package (no sheet is parsed), the same the worker and `import_households`
+        # make, so that a wrong or hostile file is refused here rather than after a trip to the worker.
+        problem = workbook_problem(upload)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 

@@ -7,16 +7,19 @@ personal data: the upload as soon as the job finishes, the workbook of mistakes 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from households import importing
 from households.models import AdminUnit, ImportJob
@@ -44,14 +47,22 @@ def import_job_request(*, user, ward: AdminUnit, upload: UploadedFile) -> Import
 
 def import_job_run(job_id: str) -> str:
     """Check and import the stored upload, record the counts or the mistakes, then delete the upload."""
+    import_jobs_fail_stale()  # the jobs of a worker that died before this one started
     job = ImportJob.objects.select_related("ward", "user").get(pk=job_id)
     # A task delivered twice must not import twice.
-    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.RUNNING):
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    ):
         return job.status
 
     def progress(done: int, total: int) -> None:
         # A file that does not record its size (or records a wrong one) shows a count without a bar.
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total if total >= done else 0)
+        # Also the heartbeat; best effort: a busy database (SQLite while another import writes) must
+        # not end the import.
+        with contextlib.suppress(DatabaseError):
+            ImportJob.objects.filter(pk=job.pk).update(
+                rows_done=done, rows_total=total if total >= done else 0, heartbeat_at=timezone.now()
+            )
 
     try:
         with translation.override(settings.LANGUAGE_CODE):
@@ -61,6 +72,11 @@ def import_job_run(job_id: str) -> str:
                 with job.upload.open("rb") as handle:
                     content = importing.error_workbook(handle, result.errors)
                 job.error_file.save(ERRORS_NAME, ContentFile(content), save=False)
+    except importing.ImportRefused as exc:
+        # The file as a whole (its kind, header, size) or another import of the ward: the page says why.
+        storage_delete(job.error_file.name)
+        _finish(job, status=ImportJob.Status.FAILED, failure=repr(exc)[:2000], message=exc.message)
+        return job.status
     except Exception as exc:
         storage_delete(job.error_file.name)
         _finish(job, status=ImportJob.Status.FAILED, failure=repr(exc)[:2000])
@@ -76,7 +92,8 @@ def import_job_run(job_id: str) -> str:
         households_updated=result.households_updated,
         members_created=result.members_created,
         members_updated=result.members_updated,
-        error_count=len(result.errors),
+        error_count=result.error_count,
+        message="\n".join(result.notices),
         errors=[{"row": e.row, "column": e.column, "message": e.message} for e in result.errors[: ImportJob.ERRORS_KEPT]],
         error_file=job.error_file.name or "",
     )
@@ -88,6 +105,40 @@ def _finish(job: ImportJob, **fields) -> None:
     storage_delete(job.upload.name)
     ImportJob.objects.filter(pk=job.pk).update(upload="", finished_at=timezone.now(), **fields)
     job.status = fields["status"]
+
+
+def import_jobs_fail_stale() -> int:
+    """Mark failed the running jobs whose worker stopped reporting IMPORT_STALE_MINUTES ago (killed,
+    out of memory), and delete their uploads (personal data). Run when the worker starts a job and when
+    an importer's pages are read. Returns the number of jobs marked."""
+    cutoff = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    count = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "The worker stopped while checking this file (it was restarted or ran out of memory), so nothing was "
+            "saved and the uploaded file was deleted. Import the file again; if this happens again, tell the "
+            "administrator."
+        )
+    for job in stale.iterator():
+        # Only if it is still running and still silent (the worker may have just finished it).
+        marked = (
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING)
+            .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True))
+            .update(
+                status=ImportJob.Status.FAILED,
+                failure=f"no heartbeat for {settings.IMPORT_STALE_MINUTES} minutes (worker died?)",
+                message=message,
+                upload="",
+                finished_at=timezone.now(),
+            )
+        )
+        if marked:
+            storage_delete(job.upload.name)
+            count += 1
+    return count
 
 
 def import_files_purge(*, before: datetime) -> int:

@@ -266,6 +266,13 @@ class Member(models.Model):
                 condition=Q(relationship="head", left_on__isnull=True),
                 name="one_active_head_per_household",
             ),
+            # Two imports at once once added every person twice; the import now takes a per-ward lock,
+            # and the database refuses the same ID number twice among a household's active members.
+            models.UniqueConstraint(
+                fields=["household", "id_number"],
+                condition=Q(left_on__isnull=True) & ~Q(id_number=""),
+                name="one_active_member_per_id_number_in_household",
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True, left_reason="") | Q(left_on__isnull=False) & ~Q(left_reason=""),
                 name="member_left_has_date_and_reason",
@@ -542,7 +549,12 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("number of mistakes"), default=0)
     errors = models.JSONField(_("mistakes"), default=list, blank=True)
     error_file = models.FileField(_("file with mistakes"), upload_to=_import_path, blank=True)
-    failure = models.TextField(_("failure"), blank=True)
+    failure = models.TextField(_("failure"), blank=True)  # for the administrator (the exception)
+    # For the importer: why a failed job failed, or a note on a finished one ("only the first sheet…").
+    message = models.TextField(_("message"), blank=True)
+    # Updated by the worker while it runs the job; a running job whose heartbeat is older than
+    # IMPORT_STALE_MINUTES belongs to a dead worker (``import_jobs.import_jobs_fail_stale``).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -564,6 +576,11 @@ class ImportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def errors_in_file(self) -> int:
+        """How many of the mistakes the workbook of mistakes marks (the import keeps IMPORT_MAX_ERRORS)."""
+        return min(self.error_count, settings.IMPORT_MAX_ERRORS)
 
     @property
     def files_expired(self) -> bool:

@@ -7,12 +7,44 @@ phone and a member read from a spreadsheet get the same words.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
 from households.ethnicities import load_ethnic_groups
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+QUOTE_LIMIT = 100
+# A phone number as people type it: digits, optionally grouped by spaces, dots, hyphens or brackets,
+# with one leading + for an international number; 8 to 15 digits (a Vietnamese mobile has 10, a
+# landline 11 with its area code, E.164 allows 15). Letters, "/" and two numbers in one cell are refused.
+PHONE_SEPARATORS = re.compile(r"[ .()-]")
+PHONE_DIGITS = re.compile(r"\+?[0-9]{8,15}")
+
+
+def quote(value, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as text for a message, cut to ``limit`` characters: a message never repeats a whole cell."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def birth_date_messages(born: date) -> list[str]:
+    """A date of birth before 1900 or after today is a typing mistake (the survey refuses the same)."""
+    if born > timezone.localdate():
+        return [_("The date of birth cannot be in the future.")]
+    if born < EARLIEST_BIRTH:
+        return [_("Check the year of birth: it is before 1900.")]
+    return []
+
+
+def phone_messages(phone: str) -> list[str]:
+    """``phone`` (already stripped; empty is allowed) must be one phone number."""
+    if phone and not PHONE_DIGITS.fullmatch(PHONE_SEPARATORS.sub("", phone)):
+        return [_("Enter one phone number: 8 to 15 digits, which may be grouped with spaces, dots or hyphens.")]
+    return []
 
 
 def id_number_messages(number: str, *, sex: str | None, birth_date: date | None) -> list[str]:

@@ -36,7 +36,7 @@ from households.forms import (
     VillageImportForm,
     member_formset,
 )
-from households.import_jobs import ERRORS_NAME, import_job_request
+from households.import_jobs import ERRORS_NAME, import_job_request, import_jobs_fail_stale
 from households.models import AdminUnit, Assignment, Household, IdNumberDisclosure, ImportJob, Member
 from households.selectors import children_with_counts
 from households.services import (
@@ -473,12 +473,14 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         job = import_job_request(user=request.user, ward=ward, upload=form.cleaned_data["file"])
         return redirect("households:import_job", pk=job.pk)
+    import_jobs_fail_stale()  # a job whose worker died says so instead of "being checked" for ever
     jobs = selectors.import_jobs_recent(request.user)
     return render(request, "households/import_form.html", {"ward": ward, "form": form, "jobs": jobs})
 
 
 def _own_import(request, pk) -> ImportJob:
     """Only the importer sees a job and its files; anyone else, even in the same ward, gets 404."""
+    import_jobs_fail_stale()
     return get_object_or_404(ImportJob.objects.select_related("ward"), pk=pk, user=request.user)
 
 

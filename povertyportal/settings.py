@@ -170,6 +170,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 if REQUEST_MAX_MB < IMPORT_MAX_MB:
     raise ImproperlyConfigured(f"REQUEST_MAX_MB={REQUEST_MAX_MB} must be at least IMPORT_MAX_MB={IMPORT_MAX_MB}.")
+# A ward's file is tens of thousands of rows: a sheet with more data rows than this is refused unread
+# (a 1 MB file can unpack to millions of tiny rows). At most IMPORT_MAX_ERRORS mistakes are kept (and
+# written into the workbook of mistakes); the rest are counted.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_ERRORS = env_int("IMPORT_MAX_ERRORS", default=5000)
+# A running import whose worker has not reported for this long (killed, out of memory) is marked
+# failed and its upload deleted.
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", default=15)
 if FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"FILE_RETENTION_DAYS={FILE_RETENTION_DAYS} must be at least 1 (day).")
 # A ward may record its public posting at most this many days after the start it enters (a list put up

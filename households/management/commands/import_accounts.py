@@ -9,11 +9,15 @@ import csv
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from households.accounts import accounts_import
+from households.validation import quote
 
 
 class Command(BaseCommand):
@@ -34,10 +38,8 @@ class Command(BaseCommand):
                 actor = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user {options['user']}.") from None
-        try:
-            text = Path(options["file"]).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(str(exc)) from exc
+        with translation.override("vi"):
+            text = self._read(options["file"])
         out_path = options["passwords_out"]
         written = False
 
@@ -53,7 +55,8 @@ class Command(BaseCommand):
             if written:  # the transaction did not commit: passwords of accounts that do not exist
                 os.unlink(out_path)
             if isinstance(exc, ValidationError):
-                raise CommandError("\n".join(exc.messages)) from exc
+                with translation.override("vi"):
+                    raise CommandError("\n".join(str(m) for m in exc.messages)) from None
             if isinstance(exc, FileExistsError):
                 raise CommandError(
                     f"{out_path} already exists: choose a new file (the passwords of an earlier run stay there). "
@@ -65,6 +68,28 @@ class Command(BaseCommand):
         )
         if report.created:
             self.stdout.write(f"Temporary passwords written to {out_path} (mode 0600); hand them out, then delete the file.")
+
+    @staticmethod
+    def _read(name: str) -> str:
+        """The file's text, or one Vietnamese sentence on why it is not a CSV file we can read."""
+        path = Path(name)
+        limit = settings.IMPORT_MAX_MB * 1024 * 1024
+        try:
+            if path.stat().st_size > limit:
+                raise CommandError(_("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_MB})
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CommandError(_("There is no file %(name)s.") % {"name": quote(name)}) from None
+        except OSError as exc:
+            raise CommandError(
+                _("The file %(name)s cannot be opened: %(reason)s.") % {"name": quote(name), "reason": quote(exc.strerror or exc)}
+            ) from None
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise CommandError(_("This is an Excel file, not CSV: save it as “CSV UTF-8 (comma delimited)” and try again."))
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CommandError(_("Save the file as CSV UTF-8 and upload it again.")) from None
 
     @staticmethod
     def _write_passwords(path: str, rows) -> None:

@@ -1,10 +1,15 @@
+"""``manage.py import_households FILE.xlsx --unit CODE``: the web import's checks, limits and
+Vietnamese messages, without the worker. A wrong or hostile file (missing, .xls, CSV, truncated, XML
+entities, too many rows…) or another import running for the ward ends with one sentence, never a
+traceback; nothing is written."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from households.access import scope_of
-from households.importing import households_import
+from households.importing import ImportRefused, households_import
 from households.models import AdminUnit
 
 
@@ -29,14 +34,24 @@ class Command(BaseCommand):
             if not scope_of(importer).covers(target):
                 raise CommandError(f"Unit {unit} is outside {user}'s area.")
         with translation.override("vi"):
-            result = households_import(file=file, unit=target, user=importer)
+            try:
+                result = households_import(file=file, unit=target, user=importer)
+            except ImportRefused as exc:
+                raise CommandError(_("Nothing was written: %(reason)s") % {"reason": exc.message}) from None
+            for notice in result.notices:
+                self.stderr.write(notice)
             if not result.ok:
                 for error in result.errors:
                     self.stderr.write(
                         _("row %(row)s, %(column)s: %(message)s")
                         % {"row": error.row, "column": error.column or "-", "message": error.message}
                     )
-                raise CommandError(_("%(n)s errors; nothing was written.") % {"n": len(result.errors)})
+                if result.error_count > len(result.errors):
+                    self.stderr.write(
+                        _("… and %(n)s more mistakes (only the first %(kept)s are listed).")
+                        % {"n": result.error_count - len(result.errors), "kept": len(result.errors)}
+                    )
+                raise CommandError(_("%(n)s errors; nothing was written.") % {"n": result.error_count})
             self.stdout.write(
                 _(
                     "Imported %(rows)s rows: %(hc)s new households, %(hu)s households updated, "
