@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from households import logins, selectors
-from households.access import get_visible_or_404, role_required
+from households.access import capability_required, get_visible_or_404
 from households.accounts import (
     account_deactivate,
     account_password_reset,
@@ -29,8 +29,6 @@ from households.accounts import (
 )
 from households.forms import AccountActionForm, AccountForm, HandOverForm, OwnPasswordChangeForm
 from households.models import AdminUnit, Assignment
-
-WARD_OFFICER = Assignment.Role.WARD_OFFICER
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -60,7 +58,7 @@ def _head_account(request, user_id: int) -> Assignment:
     assignment = get_visible_or_404(
         Assignment.objects.select_related("user", "unit", "unit__parent"), request.user, user_id=user_id
     )
-    if assignment.role != Assignment.Role.VILLAGE_HEAD:
+    if not assignment.is_head:
         raise PermissionDenied
     return assignment
 
@@ -78,7 +76,7 @@ def _show_password(request, *, user, password: str, village: AdminUnit, title: s
 
 
 @require_GET
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_list(request, code):
     ward = _ward(request, code)
     villages = selectors.village_heads(ward)
@@ -97,7 +95,7 @@ def account_list(request, code):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_create(request, code):
     village = _village(request, code)
     form = AccountForm(request.POST or None)
@@ -122,7 +120,7 @@ def account_create(request, code):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_hand_over(request, code):
     village = _village(request, code)
     current = Assignment.objects.current_heads().select_related("user").filter(unit=village).first()
@@ -195,7 +193,7 @@ def _password_page(request, title: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_reset(request, user_id):
     return _account_action(
         request,
@@ -210,7 +208,7 @@ def account_reset(request, user_id):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_deactivate_view(request, user_id):
     def done(assignment, _result):
         messages.success(request, _("%(username)s can no longer log in.") % {"username": assignment.user.username})
@@ -231,7 +229,7 @@ def account_deactivate_view(request, user_id):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_reactivate_view(request, user_id):
     return _account_action(
         request,
@@ -249,7 +247,7 @@ def account_reactivate_view(request, user_id):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(WARD_OFFICER)
+@capability_required("manage_accounts")
 def account_unlock_view(request, user_id):
     def done(assignment, _result):
         messages.success(request, _("%(username)s can log in again.") % {"username": assignment.user.username})

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from households import logins
-from households.access import scope_of
+from households.access import require_capability, require_in_area
 from households.models import AccountEvent, AdminUnit, Assignment
 
 # No 0/O, 1/l/I: the head reads the password off the officer's screen or a slip of paper.
@@ -60,16 +60,13 @@ def _check_actor_over(actor, unit: AdminUnit) -> None:
     """The ward officer of ``unit``'s ward (or an administrator); ``actor=None`` is the command line."""
     if actor is None:
         return
-    scope = scope_of(actor)
-    if not (scope.is_admin or scope.role == Assignment.Role.WARD_OFFICER):
-        raise PermissionDenied
-    if not scope.covers(unit):
-        raise PermissionDenied
+    require_capability(actor, "manage_accounts")
+    require_in_area(actor, unit)
 
 
 def _check_head_account(assignment: Assignment) -> None:
     """Ward officers manage village heads only: never another officer's account (nor their own)."""
-    if assignment.role != Assignment.Role.VILLAGE_HEAD:
+    if not assignment.is_head:
         raise PermissionDenied
 
 
@@ -144,7 +141,7 @@ def _account_create(
     if not full_name:
         raise ValidationError({"full_name": _("Enter the full name.")}, code="full_name")
     username = _clean_username(username)
-    if role == Assignment.Role.VILLAGE_HEAD:
+    if role == Assignment.HEAD_ROLE:
         _check_village(unit)
         _check_no_current_head(unit)
     password, hashed = prepared or _prepared_password()
@@ -173,7 +170,7 @@ def village_head_create(*, actor, village: AdminUnit, username: str, full_name: 
     _check_actor_over(actor, village)
     return _account_create(
         actor=actor,
-        role=Assignment.Role.VILLAGE_HEAD,
+        role=Assignment.HEAD_ROLE,
         unit=village,
         username=username,
         full_name=full_name,
@@ -290,7 +287,7 @@ def village_hand_over(
     _log(account=old.user, unit=village, action=AccountEvent.Action.HAND_OVER, actor=actor, reason=reason)
     return _account_create(
         actor=actor,
-        role=Assignment.Role.VILLAGE_HEAD,
+        role=Assignment.HEAD_ROLE,
         unit=village,
         username=username,
         full_name=full_name,
@@ -426,7 +423,7 @@ def accounts_import(*, text: str, actor=None, source: str = "", before_commit: C
                 _("a %(role)s cannot be assigned to %(unit)s (%(level)s)")
                 % {"role": roles[role], "unit": unit.name, "level": unit.get_level_display()}
             )
-        elif role == Assignment.Role.VILLAGE_HEAD:
+        elif role == Assignment.HEAD_ROLE:
             if unit.code in taken_villages:
                 errors.append(_("%(unit)s already has an active head") % {"unit": unit.name})
             taken_villages.add(unit.code)

@@ -362,6 +362,7 @@ DEMO_USER_NAMES = {
     "thanhpho": "Nguyễn Thị Minh Thư",
     "quan.haichau": "Trần Văn Hùng",
     "phuong.haichau": "Lê Thị Hồng Nhung",
+    "thongke.haichau": "Đặng Thị Thu Hà",
     "totruong.1": "Phạm Văn Tâm",
     "totruong.2": "Võ Thị Lan",
 }
@@ -377,5 +378,6 @@ def iter_demo_users(structure: str) -> Iterator[tuple[str, str, str | None, bool
     else:
         ward = "20242"  # Phường Hải Châu
     yield "phuong.haichau", "ward_officer", ward, False
+    yield "thongke.haichau", "ward_statistician", ward, False
     yield "totruong.1", "village_head", f"{ward}-001", False
     yield "totruong.2", "village_head", f"{ward}-002", False

@@ -311,7 +311,11 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(access.unit_q(user, "unit__"))
 
     def current_heads(self) -> "AssignmentQuerySet":
-        return self.filter(role=Assignment.Role.VILLAGE_HEAD, ended_at__isnull=True)
+        return self.heads().filter(ended_at__isnull=True)
+
+    def heads(self) -> "AssignmentQuerySet":
+        """Village heads' assignments, current and former."""
+        return self.filter(role=Assignment.HEAD_ROLE)
 
 
 class Assignment(models.Model):
@@ -327,6 +331,8 @@ class Assignment(models.Model):
         WARD_OFFICER = "ward_officer", _("Ward/commune officer")
         DISTRICT_OFFICER = "district_officer", _("District officer")
         CITY_OFFICER = "city_officer", _("City department officer")
+        # Thống kê xã: reads the ward's households and dashboards; what it may do is in households.access.
+        WARD_STATISTICIAN = "ward_statistician", _("Ward/commune statistician")
 
     # Which unit levels each role may be assigned to.
     ROLE_LEVELS = {
@@ -334,6 +340,28 @@ class Assignment(models.Model):
         Role.WARD_OFFICER: AdminUnit.WARD_LEVELS,
         Role.DISTRICT_OFFICER: (AdminUnit.Level.DISTRICT,),
         Role.CITY_OFFICER: (AdminUnit.Level.CITY,),
+        Role.WARD_STATISTICIAN: AdminUnit.WARD_LEVELS,
+    }
+    # The accounts a ward officer manages are those of the village heads (one current head per village).
+    HEAD_ROLE = Role.VILLAGE_HEAD
+    # What the home page tells each role about its work (what it may do is households.access's table).
+    ROLE_SUMMARIES = {
+        Role.VILLAGE_HEAD: _(
+            "As village head you survey the households of your village in the review round and submit the village list."
+        ),
+        Role.WARD_OFFICER: _(
+            "As ward/commune officer you check the village lists, record the village meeting and the public posting, "
+            "handle complaints and submit the ward list."
+        ),
+        Role.DISTRICT_OFFICER: _("As district officer you approve the ward lists of your district or return them with remarks."),
+        Role.CITY_OFFICER: _(
+            "As city department officer you open and close review rounds, set the standards, follow the city dashboard "
+            "and export the reports."
+        ),
+        Role.WARD_STATISTICIAN: _(
+            "As ward/commune statistician you read the households of your ward (ID numbers masked), its review "
+            "and its dashboards; you change nothing."
+        ),
     }
 
     user = models.OneToOneField(
@@ -363,6 +391,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+    @property
+    def is_head(self) -> bool:
+        """A village head's account (the kind a ward officer manages)."""
+        return self.role == self.HEAD_ROLE
 
     def clean(self) -> None:
         if self.unit_id and self.unit.level not in self.ROLE_LEVELS[self.role]:

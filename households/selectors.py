@@ -217,11 +217,7 @@ def import_jobs_recent(user, limit: int = 10) -> QuerySet[ImportJob]:
 def village_heads(ward: AdminUnit) -> list[AdminUnit]:
     """The ward's current villages, each with ``head_assignments`` (village-head accounts, the current
     one first, then former heads newest first), in two queries whatever the number of villages."""
-    heads = (
-        Assignment.objects.filter(role=Assignment.Role.VILLAGE_HEAD)
-        .select_related("user")
-        .order_by(F("ended_at").desc(nulls_first=True), "-id")
-    )
+    heads = Assignment.objects.heads().select_related("user").order_by(F("ended_at").desc(nulls_first=True), "-id")
     villages = AdminUnit.objects.villages().current().filter(parent=ward).order_by("path")
     return list(villages.prefetch_related(Prefetch("assignments", queryset=heads, to_attr="head_assignments")))
 

@@ -14,13 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from households import citizen_ids, importing, selectors
 from households.access import (
-    ALL_ROLES,
-    EDITOR_ROLES,
+    capability_required,
     get_visible_or_404,
-    has_role,
+    has_capability,
     may_edit_households,
     may_reveal_id_numbers,
-    role_required,
+    require_capability,
     scope_of,
 )
 from households.exporting import household_header, household_rows, write_xlsx
@@ -61,7 +60,8 @@ def home(request):
         return render(request, "households/no_assignment.html", status=403)
     unit = scope.unit or AdminUnit.objects.filter(level=AdminUnit.Level.CITY, valid_to__isnull=True).first()
     role_label = Assignment.Role(scope.role).label if scope.role else _("Administrator")
-    return render(request, "home.html", {"scope": scope, "unit": unit, "role_label": role_label})
+    summary = Assignment.ROLE_SUMMARIES.get(scope.role) if scope.role else None
+    return render(request, "home.html", {"scope": scope, "unit": unit, "role_label": role_label, "role_summary": summary})
 
 
 @require_GET
@@ -70,7 +70,7 @@ def unit_detail(request, code):
     unit = get_visible_or_404(AdminUnit.objects.select_related("parent"), request.user, code=code)
     scope = scope_of(request.user)
     ancestors = [u for u in AdminUnit.objects.filter(code__in=unit.ancestor_codes()[:-1]).order_by("path") if scope.covers(u)]
-    can_add_village = unit.is_ward_level and has_role(request.user, Assignment.Role.WARD_OFFICER)
+    can_add_village = unit.is_ward_level and has_capability(request.user, "manage_villages")
     return render(
         request,
         "households/unit_detail.html",
@@ -79,7 +79,7 @@ def unit_detail(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("manage_villages")
 def village_import_view(request, code):
     """A ward officer imports the ward's villages / residential groups from CSV (all rows or none)."""
     ward = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
@@ -100,7 +100,7 @@ def village_import_view(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("manage_villages")
 def village_create_view(request, code):
     ward = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
     if not ward.is_ward_level:
@@ -191,7 +191,9 @@ def _search_redirect(request, source):
         if source.get(name):
             query[name] = source[name]
     text = source.get("q", "").strip()
-    if citizen_ids.is_number_query(text):
+    if citizen_ids.is_number_query(text) and not has_capability(request.user, "search_id_numbers"):
+        messages.error(request, _("Your account does not search by ID number."))
+    elif citizen_ids.is_number_query(text):
         _id_search_start(request, text)
         query[ID_SEARCH_PARAM] = "1"
     elif text:
@@ -213,10 +215,11 @@ def _filtered(request) -> tuple[HouseholdFilter, dict | None]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*ALL_ROLES)
+@capability_required("see_households")
 def household_list_view(request):
     # Queries: session, user, assignment (scope), village choices, count, one page of rows.
     if request.method == "POST":
+        require_capability(request.user, "search_id_numbers")
         return _search_redirect(request, request.POST)
     if citizen_ids.is_number_query(request.GET.get("q", "")):  # an old link or a typed URL
         return _search_redirect(request, request.GET)
@@ -233,14 +236,15 @@ def household_list_view(request):
             "query": query.urlencode(),
             "id_search": id_search,
             "can_edit": may_edit_households(request.user),
-            "can_import": has_role(request.user, Assignment.Role.WARD_OFFICER),
+            "can_import": has_capability(request.user, "import_households"),
+            "can_search_ids": has_capability(request.user, "search_id_numbers"),
         },
     )
 
 
 @never_cache  # a workbook of personal data (full ID numbers for the roles that register members)
 @require_GET
-@role_required(*ALL_ROLES)
+@capability_required("see_households")
 def household_export_view(request):
     households, _id_search = _filtered(request)
     reveal = may_reveal_id_numbers(request.user)
@@ -293,7 +297,7 @@ def household_detail_view(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITOR_ROLES)
+@capability_required("edit_households")
 def household_create_view(request):
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, villages=_villages_for(request.user))
@@ -435,7 +439,7 @@ def id_number_reveal_view(request, code, member_id):
 
 
 @require_GET
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("check_data_quality")
 def data_quality_view(request):
     scope = scope_of(request.user)
     unit = scope.unit or AdminUnit.objects.filter(level=AdminUnit.Level.CITY).current().first()
@@ -450,13 +454,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _importing_ward(request) -> AdminUnit:
     scope = scope_of(request.user)
-    if scope.unit is None or scope.role != Assignment.Role.WARD_OFFICER:
+    if scope.unit is None or not has_capability(request.user, "import_households"):
         raise PermissionDenied
     return scope.unit
 
 
 @require_GET
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("import_households")
 def import_template_view(request):
     content = importing.template_workbook(_importing_ward(request))
     response = HttpResponse(content, content_type=XLSX)
@@ -465,7 +469,7 @@ def import_template_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("import_households")
 def import_view(request):
     """The form and the officer's recent imports; a valid upload becomes a job for the worker."""
     ward = _importing_ward(request)
@@ -485,20 +489,20 @@ def _own_import(request, pk) -> ImportJob:
 
 
 @require_GET
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("import_households")
 def import_job_view(request, pk):
     return render(request, "households/import_job.html", {"job": _own_import(request, pk)})
 
 
 @require_GET
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("import_households")
 def import_job_progress_view(request, pk):
     return render(request, "households/_import_job.html", {"job": _own_import(request, pk)})
 
 
 @never_cache  # the workbook of mistakes repeats the uploaded rows, ID numbers included
 @require_GET
-@role_required(Assignment.Role.WARD_OFFICER)
+@capability_required("import_households")
 def import_job_errors_view(request, pk):
     job = _own_import(request, pk)
     if job.status != ImportJob.Status.DONE or not job.error_count:

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households.access import has_role, role_required, scope_of
-from households.models import Assignment
+from households.access import capability_required, has_capability, scope_of
 from policies import classification as engine
 from policies import explain
 from policies.forms import HouseholdFactsForm, MemberFormSet, StandardChangeForm, SupportPolicyVersionForm, calculator_facts
@@ -32,9 +31,6 @@ from policies.selectors import (
 )
 from policies.services import standard_new_version, standard_update, support_policy_new_version
 
-ANY_ROLE = tuple(Assignment.Role.values)
-CITY = (Assignment.Role.CITY_OFFICER,)
-
 
 def _result_rows(facts: engine.HouseholdFacts) -> list[dict]:
     """Each standard in force on the reference date with its result, explanation and confidences."""
@@ -44,7 +40,7 @@ def _result_rows(facts: engine.HouseholdFacts) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*ANY_ROLE)
+@capability_required("use_calculator")
 def calculator(request):
     data = request.POST if request.method == "POST" else None
     form = HouseholdFactsForm(data)
@@ -79,7 +75,7 @@ def _statuses(standards: list[PovertyStandard]) -> dict[int, str]:
 
 
 @require_GET
-@role_required(*ANY_ROLE)
+@capability_required("see_standards")
 def standard_list_view(request):
     standards = standard_list()
     statuses = _statuses(standards)
@@ -88,7 +84,7 @@ def standard_list_view(request):
     return render(
         request,
         "policies/standard_list.html",
-        {"standards": standards, "can_change": has_role(request.user, *CITY)},
+        {"standards": standards, "can_change": has_capability(request.user, "manage_standards")},
     )
 
 
@@ -111,7 +107,7 @@ def _history(standard: PovertyStandard) -> list[dict]:
 
 
 @require_GET
-@role_required(*ANY_ROLE)
+@capability_required("see_standards")
 def standard_detail_view(request, pk: int):
     standard = _get_standard(pk)
     versions = PovertyStandard.objects.filter(code=standard.code).order_by("version")
@@ -122,7 +118,7 @@ def standard_detail_view(request, pk: int):
             "standard": standard,
             "versions": versions,
             "history": _history(standard),
-            "can_change": has_role(request.user, *CITY),
+            "can_change": has_capability(request.user, "manage_standards"),
             "areas": [
                 ("urban", _("Urban (ward)"), standard.urban_income_line, standard.urban_average_upper),
                 ("rural", _("Rural (commune)"), standard.rural_income_line, standard.rural_average_upper),
@@ -178,24 +174,22 @@ def _change_view(request, pk: int, *, new_version: bool):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*CITY)
+@capability_required("manage_standards")
 def standard_edit_view(request, pk: int):
     return _change_view(request, pk, new_version=False)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*CITY)
+@capability_required("manage_standards")
 def standard_new_version_view(request, pk: int):
     return _change_view(request, pk, new_version=True)
 
 
 # ----------------------------------------------------------------------------- support policies
 
-OFFICERS = (Assignment.Role.WARD_OFFICER, Assignment.Role.DISTRICT_OFFICER, Assignment.Role.CITY_OFFICER)
-
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_support_policies")
 def support_policy_list_view(request):
     """Every support policy with its newest version; links to the officer's own area's beneficiaries."""
     policies = support_policy_list()
@@ -207,7 +201,7 @@ def support_policy_list_view(request):
 
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_support_policies")
 def support_policy_detail_view(request, pk: int):
     policy = _get_policy(pk)
     versions = list(policy.versions.all())
@@ -221,7 +215,7 @@ def support_policy_detail_view(request, pk: int):
             "versions": versions,
             "in_force": max(in_force, key=lambda v: v.version) if in_force else None,
             "history": support_policy_history(policy),
-            "can_change": has_role(request.user, *CITY),
+            "can_change": has_capability(request.user, "manage_standards"),
             "area": scope_of(request.user).unit,
             "year": today.year,
         },
@@ -236,7 +230,7 @@ def _get_policy(pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*CITY)
+@capability_required("manage_standards")
 def support_policy_new_version_view(request, pk: int):
     policy = _get_policy(pk)
     latest = policy.versions.order_by("-version").first()

@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from households.access import require_role
-from households.models import Assignment
+from households.access import require_capability
 from reviews import workflow
 from reviews.calendar import add_working_days, period_end
 from reviews.models import Complaint, PublicHoliday, WardList
@@ -127,7 +126,7 @@ def reschedule_running_periods(*, user, changed_day: date, today: date | None = 
 
 @transaction.atomic
 def holiday_add(*, user, day: date, name: str, note: str = "", today: date | None = None) -> PublicHoliday:
-    scope = require_role(user, Assignment.Role.CITY_OFFICER)
+    scope = require_capability(user, "manage_holidays")
     name, note = name.strip(), note.strip()
     if not name:
         raise ValidationError({"name": _("Give the holiday's name.")})
@@ -156,7 +155,7 @@ def holiday_add(*, user, day: date, name: str, note: str = "", today: date | Non
 def holiday_remove(*, user, holiday: PublicHoliday, today: date | None = None) -> None:
     """Remove a future holiday. A day that has begun may already have been counted in a posting or a
     re-check that is over, so it stays; running periods that span a removed day are counted again."""
-    scope = require_role(user, Assignment.Role.CITY_OFFICER)
+    scope = require_capability(user, "manage_holidays")
     today = today or timezone.localdate()
     if not holiday.removable_on(today):
         raise ValidationError(

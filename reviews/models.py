@@ -427,6 +427,7 @@ class Transition(models.Model):
         "case_add": _("Household added to the round"),
         "case_screen": _("Quick screen recorded"),
         "case_survey": _("Survey section saved"),
+        "case_complete": _("Survey completed"),
         "village_submit": _("Village list submitted to the ward"),
         "village_return": _("Village list returned for re-survey"),
         "meeting_record": _("Village meeting recorded"),

@@ -21,9 +21,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from households import workbooks
-from households.access import scope_of
+from households.access import may_reveal_id_numbers
 from households.citizen_ids import mask
-from households.models import AdminUnit, Assignment
+from households.models import AdminUnit
 from reviews import dashboards
 from reviews.models import Class, Movement, ReviewRound
 
@@ -163,8 +163,8 @@ LIST_TITLES = {
 
 
 def shows_full_id_numbers(user) -> bool:
-    """Only the ward officer's lists carry full ID numbers; everyone else's are masked."""
-    return scope_of(user).role == Assignment.Role.WARD_OFFICER
+    """Lists carry full ID numbers for those who see them (``households.access``); everyone else's are masked."""
+    return may_reveal_id_numbers(user)
 
 
 def list_report(round_: ReviewRound, unit: AdminUnit, kind: str, user) -> Report:

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.access import approving_unit, require_role, scope_of
+from households.access import acts, approving_unit, require_capability, require_in_area
 from households.form_guards import FOREIGN_ROW_MESSAGE
-from households.models import AdminUnit, Assignment, Household, Member
+from households.models import AdminUnit, Household, Member
 from policies import classification as engine
 from policies import movement as movement_rules
 from policies.models import PovertyStandard
@@ -38,7 +38,6 @@ from reviews.models import (
     WardList,
 )
 
-Role = Assignment.Role
 REQUEST_DECISION_DAYS = 15  # Decision 24/2021/QĐ-TTg: decision or reasoned refusal within 15 days [H]
 # A surveyed member: who the person is and the facts the rules read (the registry's own groups).
 MEMBER_FACT_FIELDS = (*Member.PERSON_FIELDS, *Member.FACT_FIELDS)
@@ -67,7 +66,7 @@ def round_open(
 ) -> ReviewRound:
     """Open a round (periodic default window 1 Sep – 14 Dec, Plan 126/KH-UBND), create the village and
     ward lists of the current territory and put the households in scope."""
-    require_role(user, Role.CITY_OFFICER)
+    require_capability(user, "manage_rounds")
     if primary_standard not in standards:
         raise ValidationError(
             {"primary_standard": _("The standard for the official status must be one of the standards applied.")}
@@ -168,9 +167,7 @@ def connection_returns_ids(objs) -> bool:
 def case_add(*, round_: ReviewRound, household: Household, inclusion: str, user) -> Case:
     """Put one more household in scope: a request recorded by the ward, or (where the round allows it)
     a household the village head proposes."""
-    scope = scope_of(user)
-    if not scope.covers(household.village):
-        raise PermissionDenied
+    require_in_area(user, household.village)
     if not round_.is_open:
         raise ValidationError(_("The round is closed."))
     if inclusion == Case.Inclusion.PROPOSED and not round_.widen_scope:
@@ -190,9 +187,8 @@ def case_add(*, round_: ReviewRound, household: Household, inclusion: str, user)
 def request_record(*, household: Household, form: str, received_on: date, channel: str, note: str, user) -> ReviewRequest:
     """Record a household's Form 01 / Form 04 request; the decision is due 15 days later, and the
     household joins the open round's scope."""
-    require_role(user, Role.WARD_OFFICER, Role.VILLAGE_HEAD)
-    if not scope_of(user).covers(household.village):
-        raise PermissionDenied
+    require_in_area(user, household.village)
+    require_capability(user, "record_requests")
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date received cannot be in the future.")})
     request = ReviewRequest.objects.create(
@@ -218,28 +214,15 @@ def request_record(*, household: Household, form: str, received_on: date, channe
 # ----------------------------------------------------------------------------- screening and survey
 
 
-def case_editable(case: Case, village_list: VillageList | None = None, ward_list: WardList | None = None) -> bool:
-    """A case can be edited while its round is open and its village list is open or returned, or when
-    a complaint reopened it during the public posting."""
-    if not case.round.is_open:
-        return False
-    village_list = village_list or VillageList.objects.get(round_id=case.round_id, village_id=case.village_id)
-    if village_list.is_editable:
-        return True
-    if case.reopened:
-        ward_list = ward_list or WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
-        return ward_list.status in (WardList.Status.OPEN, WardList.Status.POSTED, WardList.Status.RETURNED)
-    return False
+case_editable = workflow.case_editable
 
 
 def _require_editor(case: Case, user) -> None:
-    scope = scope_of(user)
-    if not scope.covers(case.village):
+    """404 outside the area, 403 for a role that does not survey, then the survey must be open for the case."""
+    require_in_area(user, case.village)
+    if not acts(user, "survey"):
         raise PermissionDenied
-    if scope.role not in (Role.VILLAGE_HEAD, Role.WARD_OFFICER):
-        raise PermissionDenied
-    if not case_editable(case):
-        raise ValidationError(_("This household's survey is locked: the village list has been submitted or the round is closed."))
+    workflow.require_case_editable(case)
 
 
 def _save_versioned(case: Case, read_version: int, fields: list[str], user) -> None:
@@ -248,46 +231,54 @@ def _save_versioned(case: Case, read_version: int, fields: list[str], user) -> N
     case.updated_at = timezone.now()
     values = {f: getattr(case, f) for f in [*fields, "version", "updated_by", "updated_at"]}
     if Case.objects.filter(pk=case.pk, version=read_version).update(**values) != 1:
-        latest = Case.objects.select_related("updated_by").get(pk=case.pk)
-        raise ValidationError(
-            _(
-                "%(user)s saved this household at %(time)s, after you opened it. Your changes were not saved: reload the page and enter them again."
-            )
-            % {"user": latest.updated_by or "?", "time": timezone.localtime(latest.updated_at).strftime("%H:%M %d/%m/%Y")}
+        _conflict(case)
+
+
+def _conflict(case: Case) -> None:
+    latest = Case.objects.select_related("updated_by").get(pk=case.pk)
+    raise ValidationError(
+        _(
+            "%(user)s saved this household at %(time)s, after you opened it. Your changes were not saved: reload the page and enter them again."
         )
+        % {"user": latest.updated_by or "?", "time": timezone.localtime(latest.updated_at).strftime("%H:%M %d/%m/%Y")}
+    )
 
 
 @transaction.atomic
 def case_screen(*, case: Case, user, items_met: list[str], read_version: int) -> Case:
     """Form A: a household that meets any quick-screen item is excluded from the full survey."""
-    _require_editor(case, user)
     known = {item["key"] for item in case.round.primary_standard.quick_screen_items}
     unknown = set(items_met) - known
     if unknown:
         raise ValidationError(_("Unknown quick-screen items: %(items)s") % {"items": ", ".join(sorted(unknown))})
-    old = case.status
-    case.quick_screen = sorted(items_met)
-    case.status = (
-        Case.Status.SCREENED_OUT
-        if items_met
-        else (Case.Status.SURVEYED if case.status == Case.Status.SURVEYED else Case.Status.TO_SURVEY)
+    if items_met:
+        target = Case.Status.SCREENED_OUT
+    else:
+        target = Case.Status.SURVEYED if case.status == Case.Status.SURVEYED else Case.Status.TO_SURVEY
+
+    def apply(c):
+        c.quick_screen = sorted(items_met)
+        c.updated_by = user
+        c.updated_at = timezone.now()
+        fields = ["quick_screen", "updated_by", "updated_at"]
+        if target == Case.Status.SCREENED_OUT:
+            c.result_class = Class.NOT_POOR
+            c.movement = _movement_for(c, Class.NOT_POOR)
+            fields += ["result_class", "movement"]
+        return fields
+
+    workflow.perform(
+        "case_screen",
+        case,
+        user,
+        target=target,
+        apply=apply,
+        data={"items_met": sorted(items_met)},
+        read_version=read_version,
+        on_conflict=lambda: _conflict(case),
     )
-    fields = ["quick_screen", "status"]
     if case.status == Case.Status.SCREENED_OUT:
-        case.result_class = Class.NOT_POOR
-        case.movement = _movement_for(case, Class.NOT_POOR)
-        fields += ["result_class", "movement"]
         CaseResult.objects.filter(case=case).delete()
-    _save_versioned(case, read_version, fields, user)
-    workflow.record(
-        round_=case.round,
-        user=user,
-        action="case_screen",
-        case=case,
-        from_status=old,
-        to_status=case.status,
-        data={"items_met": case.quick_screen},
-    )
     tallies.refresh(case.round_id, [case.village_id])
     return case
 
@@ -317,6 +308,9 @@ def case_save_section(
     workflow.record(
         round_=case.round, user=user, action="case_survey", case=case, data={"section": section, "fields": sorted(values)}
     )
+    if case.status == Case.Status.TO_SURVEY and set(SURVEY_SECTIONS) <= set(case.sections_done):
+        workflow.perform("case_complete", case, user)
+        tallies.refresh(case.round_id, [case.village_id])
     return case
 
 
@@ -369,10 +363,8 @@ def case_classify(case: Case) -> list[CaseResult]:
         results.append(row)
         if standard.pk == case.round.primary_standard_id:
             case.result_class = result.household_class or ""
-    if set(SURVEY_SECTIONS) <= set(case.sections_done):
-        case.status = Case.Status.SURVEYED
     case.movement = _movement_for(case, case.result_class) if case.result_class else ""
-    Case.objects.filter(pk=case.pk).update(result_class=case.result_class, movement=case.movement, status=case.status)
+    Case.objects.filter(pk=case.pk).update(result_class=case.result_class, movement=case.movement)
     tallies.refresh(case.round_id, [case.village_id])
     return results
 
@@ -503,52 +495,54 @@ def complaint_record(
 ) -> Complaint:
     """A complaint during the public posting of an open round reopens the household's survey for a
     re-check (phúc tra); it is received between the posting's start and today."""
-    require_role(user, Role.WARD_OFFICER)
-    if not scope_of(user).covers(case.village):
-        raise PermissionDenied
-    workflow.require_open(case.round)
-    ward_list = WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
-    if ward_list.status != WardList.Status.POSTED:
-        raise ValidationError(_("Complaints are recorded while the list is publicly posted."))
-    workflow.check_complaint_date(ward_list, received_on, today=today)
-    complaint = Complaint.objects.create(
+    complaint = Complaint(
         case=case,
         received_on=received_on,
         complainant=complainant,
         content=content,
         recorded_by=user,
-        recheck_due_on=recheck_due(received_on, case.round.recheck_working_days),
+    )
+
+    def guard(c):
+        ward_list = WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
+        workflow.check_complaint_date(ward_list, received_on, today=today)
+
+    def apply(c):
+        c.recheck_due_on = recheck_due(received_on, case.round.recheck_working_days)
+        return []
+
+    workflow.perform(
+        "complaint_record",
+        complaint,
+        user,
+        reason=content,
+        guard=guard,
+        apply=apply,
+        data={
+            "complainant": complainant,
+            "recheck_due_on": recheck_due(received_on, case.round.recheck_working_days).isoformat(),
+        },
+        today=today,
     )
     Case.objects.filter(pk=case.pk).update(reopened=True)
     case.reopened = True
-    workflow.record(
-        round_=case.round,
-        user=user,
-        action="complaint_record",
-        case=case,
-        reason=content,
-        data={"complainant": complainant, "recheck_due_on": complaint.recheck_due_on.isoformat()},
-    )
     return complaint
 
 
 @transaction.atomic
 def complaint_resolve(*, complaint: Complaint, user, resolution: str) -> Complaint:
-    require_role(user, Role.WARD_OFFICER)
-    if not scope_of(user).covers(complaint.case.village):
-        raise PermissionDenied
-    workflow.require_open(complaint.case.round)
-    if complaint.status != Complaint.Status.OPEN:
-        raise ValidationError(_("This complaint is already resolved."))
     if not resolution.strip():
+        workflow.check("complaint_resolve", complaint, user, reason="-")
         raise ValidationError({"resolution": _("Say how the complaint was resolved.")})
-    complaint.status = Complaint.Status.RESOLVED
-    complaint.resolution = resolution.strip()
-    complaint.resolved_on = timezone.localdate()
-    complaint.save(update_fields=["status", "resolution", "resolved_on"])
+
+    def apply(c):
+        c.resolution = resolution.strip()
+        c.resolved_on = timezone.localdate()
+        return ["resolution", "resolved_on"]
+
+    workflow.perform("complaint_resolve", complaint, user, reason=resolution, apply=apply)
     if not complaint.case.complaints.filter(status=Complaint.Status.OPEN).exists():
         Case.objects.filter(pk=complaint.case_id).update(reopened=False)
-    workflow.record(round_=complaint.case.round, user=user, action="complaint_resolve", case=complaint.case, reason=resolution)
     return complaint
 
 
@@ -676,7 +670,7 @@ DEADLINE_FIELDS = ("survey_deadline", "village_deadline", "ward_deadline", "appr
 @transaction.atomic
 def round_update_deadlines(*, round_: ReviewRound, user, **deadlines: date | None) -> ReviewRound:
     """Change the phase deadlines of an open round; the change is recorded with the old and new dates."""
-    require_role(user, Role.CITY_OFFICER)
+    require_capability(user, "manage_rounds")
     unknown = set(deadlines) - set(DEADLINE_FIELDS)
     if unknown:
         raise TypeError(f"not a deadline: {', '.join(sorted(unknown))}")

@@ -1,14 +1,15 @@
-"""The review workflow: which role may move what from which state to which, checked on the server.
+"""The review workflow: who may move what from which state to which, checked on the server.
 
-Every state change of a village list, a ward list, a case or a round goes through ``perform``:
-it checks the user's role, area and the object's state and round, applies the change with an
-optimistic guard (the row must still be in the state that was read), and writes a ``Transition``
-with who, when and why. Views never set a status themselves.
+Every state change of a village list, a ward list, a case, a complaint or a round goes through
+``perform``: it checks the user's capability (``households.access``), area and the object's state and
+round, applies the change with an optimistic guard (the row must still be in the state that was read),
+and writes a ``Transition`` with who, when and why. Views and services never set a status themselves.
 
-Area: an object outside the user's area answers 404 (``Http404``); inside it, a role that may not
-act answers 403 (``PermissionDenied``); a valid role acting on the wrong state, on a closed round
-or without a required reason gets a ``WorkflowError`` whose message is shown to the user. A step with a
-phase deadline (``Action.deadline``) done after it needs the reason for the delay, kept in the log.
+Area: an object outside the user's area answers 404 (``Http404``); inside it, a user whose role lacks the
+action's capability answers 403 (``PermissionDenied``); a valid user acting on the wrong state, on a closed
+round or without a required reason gets a ``WorkflowError`` whose message is shown to the user. A step with
+a phase deadline (``Action.deadline``) done after it needs the reason for the delay, kept in the log.
+Administrators hold no role, so they act in no transition (``households.access.acts``).
 """
 
 from __future__ import annotations
@@ -26,13 +27,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.access import Scope, scope_of
-from households.models import AdminUnit, Assignment
-from reviews.models import Case, ReviewRound, Transition, VillageList, WardList
+from households.access import Scope, acts, scope_of
+from households.models import AdminUnit
+from reviews.models import Case, Complaint, ReviewRound, Transition, VillageList, WardList
 
-Role = Assignment.Role
 VL = VillageList.Status
 WL = WardList.Status
+CS = Case.Status
+CO = Complaint.Status
+# The "state" of an object a transition creates (a complaint being recorded).
+NEW = ""
 
 
 class WorkflowError(ValidationError):
@@ -45,7 +49,8 @@ class Action:
     model: type
     sources: tuple[str, ...]
     target: str | None
-    roles: tuple[str, ...]
+    # What the user's role must hold (``households.access.ROLE_CAPABILITIES``).
+    capability: str
     label: Promise
     reason_required: bool = False
     # Who acts: "unit" = someone whose area covers the object's unit; "approver" = the approving unit's officer.
@@ -53,6 +58,12 @@ class Action:
     # The round's phase deadline for this step (a ReviewRound date field). After it the step still goes
     # through (a late list is better than none) but only with the reason for the delay, which is recorded.
     deadline: str | None = None
+    # With ``target=None``, the targets the caller may choose between (the outcome decides).
+    targets: tuple[str, ...] = ()
+    # A further condition on the object's state (raises WorkflowError), e.g. "the village list is still open".
+    condition: Callable[[object], None] | None = None
+    # The message when the object is not in one of ``sources`` (default: the list's status).
+    state_error: Promise | None = None
 
 
 ACTIONS: dict[str, Action] = {
@@ -63,7 +74,7 @@ ACTIONS: dict[str, Action] = {
             VillageList,
             (VL.OPEN, VL.RETURNED),
             VL.SUBMITTED,
-            (Role.VILLAGE_HEAD, Role.WARD_OFFICER),
+            "survey",
             gettext_lazy("Submit the village list"),
             deadline="village_deadline",
         ),
@@ -72,23 +83,27 @@ ACTIONS: dict[str, Action] = {
             VillageList,
             (VL.SUBMITTED, VL.MEETING_PASSED),
             VL.RETURNED,
-            (Role.WARD_OFFICER,),
+            "check_village_lists",
             gettext_lazy("Return the village list for re-survey"),
             reason_required=True,
         ),
         # The meeting's outcome decides the target: passed → MEETING_PASSED, under 50 % → RETURNED.
         Action(
-            "meeting_record", VillageList, (VL.SUBMITTED,), None, (Role.WARD_OFFICER,), gettext_lazy("Record the village meeting")
+            "meeting_record",
+            VillageList,
+            (VL.SUBMITTED,),
+            None,
+            "record_meetings",
+            gettext_lazy("Record the village meeting"),
+            targets=(VL.MEETING_PASSED, VL.RETURNED),
         ),
-        Action(
-            "ward_post", WardList, (WL.OPEN, WL.RETURNED), WL.POSTED, (Role.WARD_OFFICER,), gettext_lazy("Post the list publicly")
-        ),
+        Action("ward_post", WardList, (WL.OPEN, WL.RETURNED), WL.POSTED, "post_list", gettext_lazy("Post the list publicly")),
         Action(
             "ward_submit",
             WardList,
             (WL.POSTED,),
             WL.SUBMITTED,
-            (Role.WARD_OFFICER,),
+            "send_ward_list",
             gettext_lazy("Send the ward list for opinion"),
             deadline="ward_deadline",
         ),
@@ -97,7 +112,7 @@ ACTIONS: dict[str, Action] = {
             WardList,
             (WL.SUBMITTED,),
             WL.RETURNED,
-            (Role.DISTRICT_OFFICER, Role.CITY_OFFICER),
+            "give_opinion",
             gettext_lazy("Return with remarks"),
             reason_required=True,
             actor="approver",
@@ -107,7 +122,7 @@ ACTIONS: dict[str, Action] = {
             WardList,
             (WL.SUBMITTED,),
             WL.APPROVED,
-            (Role.DISTRICT_OFFICER, Role.CITY_OFFICER),
+            "give_opinion",
             gettext_lazy("Approve the ward list"),
             actor="approver",
             deadline="approval_deadline",
@@ -117,7 +132,7 @@ ACTIONS: dict[str, Action] = {
             WardList,
             (WL.APPROVED,),
             WL.DECIDED,
-            (Role.WARD_OFFICER,),
+            "decide",
             gettext_lazy("Record the chairman's decision"),
         ),
         Action(
@@ -125,7 +140,7 @@ ACTIONS: dict[str, Action] = {
             WardList,
             (WL.APPROVED, WL.DECIDED),
             WL.OPEN,
-            (Role.DISTRICT_OFFICER, Role.CITY_OFFICER),
+            "give_opinion",
             gettext_lazy("Reopen the ward list"),
             reason_required=True,
             actor="approver",
@@ -135,12 +150,79 @@ ACTIONS: dict[str, Action] = {
             ReviewRound,
             (ReviewRound.Status.OPEN,),
             ReviewRound.Status.CLOSED,
-            (Role.CITY_OFFICER,),
+            "manage_rounds",
             gettext_lazy("Close the round"),
             reason_required=False,
         ),
+        # A household's case: the quick screen decides whether it is surveyed; saving the last section
+        # of the survey completes it. Both only while the survey is open for the case (``case_editable``).
+        Action(
+            "case_screen",
+            Case,
+            (CS.TO_SCREEN, CS.TO_SURVEY, CS.SURVEYED, CS.SCREENED_OUT),
+            None,
+            "survey",
+            gettext_lazy("Screen the household"),
+            targets=(CS.SCREENED_OUT, CS.TO_SURVEY, CS.SURVEYED),
+            condition=lambda case: require_case_editable(case),
+        ),
+        Action(
+            "case_complete",
+            Case,
+            (CS.TO_SURVEY,),
+            CS.SURVEYED,
+            "survey",
+            gettext_lazy("Complete the survey"),
+            condition=lambda case: require_case_editable(case),
+        ),
+        # A complaint against the posted list is recorded (it reopens the household for a re-check) and resolved.
+        Action(
+            "complaint_record",
+            Complaint,
+            (NEW,),
+            CO.OPEN,
+            "handle_complaints",
+            gettext_lazy("Record a complaint"),
+            condition=lambda complaint: require_posted(complaint),
+        ),
+        Action(
+            "complaint_resolve",
+            Complaint,
+            (CO.OPEN,),
+            CO.RESOLVED,
+            "handle_complaints",
+            gettext_lazy("Resolve the complaint"),
+            reason_required=True,
+            state_error=gettext_lazy("This complaint is already resolved."),
+        ),
     ]
 }
+
+
+def case_editable(case: Case, village_list: VillageList | None = None, ward_list: WardList | None = None) -> bool:
+    """A case can be edited while its round is open and its village list is open or returned, or when
+    a complaint reopened it during the public posting."""
+    if not case.round.is_open:
+        return False
+    village_list = village_list or VillageList.objects.get(round_id=case.round_id, village_id=case.village_id)
+    if village_list.is_editable:
+        return True
+    if case.reopened:
+        ward_list = ward_list or WardList.objects.get(round_id=case.round_id, ward_id=case.village.parent_id)
+        return ward_list.status in (WL.OPEN, WL.POSTED, WL.RETURNED)
+    return False
+
+
+def require_case_editable(case: Case) -> None:
+    if not case_editable(case):
+        raise WorkflowError(_("This household's survey is locked: the village list has been submitted or the round is closed."))
+
+
+def require_posted(complaint: Complaint) -> None:
+    """Complaints are received while the ward list is publicly posted."""
+    ward_list = WardList.objects.get(round_id=complaint.case.round_id, ward_id=complaint.case.village.parent_id)
+    if ward_list.status != WL.POSTED:
+        raise WorkflowError(_("Complaints are recorded while the list is publicly posted."))
 
 
 def _unit_of(obj) -> AdminUnit:
@@ -150,13 +232,28 @@ def _unit_of(obj) -> AdminUnit:
         return obj.ward
     if isinstance(obj, Case):
         return obj.village
+    if isinstance(obj, Complaint):
+        return obj.case.village
     if isinstance(obj, ReviewRound):
         return AdminUnit.objects.get(level=AdminUnit.Level.CITY, valid_to__isnull=True)
     raise TypeError(obj)
 
 
 def _round_of(obj) -> ReviewRound:
-    return obj if isinstance(obj, ReviewRound) else obj.round
+    if isinstance(obj, ReviewRound):
+        return obj
+    return obj.case.round if isinstance(obj, Complaint) else obj.round
+
+
+def _case_of(obj) -> Case | None:
+    if isinstance(obj, Case):
+        return obj
+    return obj.case if isinstance(obj, Complaint) else None
+
+
+def _status_of(obj) -> str:
+    """The object's state; one a transition is about to create has none yet (``NEW``)."""
+    return NEW if obj.pk is None else obj.status
 
 
 def check_area(user, obj) -> Scope:
@@ -184,15 +281,21 @@ def check(action_name: str, obj, user, *, reason: str = "", today: date | None =
     if not isinstance(obj, action.model):
         raise TypeError(f"{action_name} acts on {action.model.__name__}")
     scope = check_area(user, obj)
-    if scope.role not in action.roles:
+    if not acts(user, action.capability):
         raise PermissionDenied
     if action.actor == "approver" and scope.unit.pk != obj.approver_id:
         # The ward is in this officer's area, but its list goes to another unit for opinion.
         raise PermissionDenied
     round_ = _round_of(obj)
     require_open(round_)
-    if obj.status not in action.sources:
+    if _status_of(obj) not in action.sources:
+        if action.state_error is not None:
+            raise WorkflowError(str(action.state_error))
+        if _status_of(obj) == NEW:
+            raise WorkflowError(_("This cannot be done now."))
         raise WorkflowError(_("This cannot be done now: the list is “%(status)s”.") % {"status": obj.get_status_display()})
+    if action.condition is not None:
+        action.condition(obj)
     if action.reason_required and not reason.strip():
         raise WorkflowError(_("Give a reason."))
     late = overdue(action_name, round_, today)
@@ -323,13 +426,16 @@ def perform(
     apply: Callable[[object], list[str]] | None = None,
     guard: Callable[[object], None] | None = None,
     today: date | None = None,
+    read_version: int | None = None,
+    on_conflict: Callable[[], None] | None = None,
 ) -> Transition:
     """Check, then move ``obj`` to the action's target state and record the transition.
 
     ``guard`` may raise WorkflowError after the state checks (e.g. "all villages have met");
     ``apply`` sets extra fields on the object and returns their names (saved in the same UPDATE).
-    The UPDATE only matches if the row is still at the status and version that were read, so two
-    people acting at once cannot both succeed: the later one is told to reload.
+    The UPDATE only matches if the row is still at the status and version that were read (``read_version``
+    when a form carried it), so two people acting at once cannot both succeed: the later one is told to
+    reload (``on_conflict`` may raise a better message). An object the action creates (``NEW``) is saved.
     """
     action = check(action_name, obj, user, reason=reason, today=today)
     late = overdue(action_name, _round_of(obj), today)
@@ -338,20 +444,38 @@ def perform(
     new_status = target or action.target
     if new_status is None:
         raise ValueError(f"{action_name} needs an explicit target")
+    if target is not None and action.target is None and target not in action.targets:
+        raise ValueError(f"{action_name} cannot lead to {target}")
     with transaction.atomic():
         if guard is not None:
             guard(obj)
-        old_status, old_version = obj.status, obj.version
+        old_status = _status_of(obj)
         obj.status = new_status
-        obj.version = old_version + 1
-        fields = ["status", "version"] + (apply(obj) if apply else [])
-        values = {name: getattr(obj, name) for name in fields}
-        updated = type(obj).objects.filter(pk=obj.pk, status=old_status, version=old_version).update(**values)
-        if updated != 1:
-            raise WorkflowError(_("Someone else changed this list a moment ago. Reload the page and try again."))
+        extra = apply(obj) if apply else []
+        if old_status == NEW:
+            obj.full_clean()
+            obj.save()
+        else:
+            versioned = hasattr(obj, "version")
+            fields = ["status", *extra]
+            match = {"pk": obj.pk, "status": old_status}
+            if versioned:
+                old_version = obj.version if read_version is None else read_version
+                match["version"] = old_version
+                obj.version = old_version + 1
+                fields.append("version")
+            values = {name: getattr(obj, name) for name in fields}
+            if type(obj).objects.filter(**match).update(**values) != 1:
+                obj.status = old_status
+                if on_conflict is not None:
+                    on_conflict()
+                raise WorkflowError(_("Someone else changed this list a moment ago. Reload the page and try again."))
+        case = _case_of(obj)
         return Transition.objects.create(
             round=_round_of(obj),
             unit=_unit_of(obj),
+            case=case,
+            household_id=case.household_id if case else None,
             action=action_name,
             from_status=old_status,
             to_status=new_status,

@@ -74,6 +74,7 @@ def personas(territory):
         "district_officer": make_user("district1", Assignment.Role.DISTRICT_OFFICER, t["district"]),
         "other_district_officer": make_user("district2", Assignment.Role.DISTRICT_OFFICER, t["other_district"]),
         "city_officer": make_user("city1", Assignment.Role.CITY_OFFICER, t["city"]),
+        "statistician": make_user("stat1", Assignment.Role.WARD_STATISTICIAN, t["ward"]),
         "admin": make_user("admin1", is_superuser=True, is_staff=True),
         "no_role": make_user("nobody"),
     }

@@ -23,6 +23,7 @@ PERSONAS = (
     "district_officer",
     "other_district_officer",
     "city_officer",
+    "statistician",
     "admin",
     "no_role",
 )
@@ -69,14 +70,19 @@ STAFF = dict(
     district_officer=200,
     other_district_officer=200,
     city_officer=200,
+    statistician=200,
     admin=200,
 )
 
 # Calculator and reading standards: every role (and administrators); changing standards: city officers.
 ANY_ROLE = expect(200, anonymous=302, no_role=403)
+# The calculator posts its answers: the read-only ward statistician has no use of it.
+CALCULATOR = expect(200, anonymous=302, no_role=403, statistician=403)
 CITY_ONLY = expect(403, anonymous=302, city_officer=200, admin=200)
 # Read access to a village's review data: the village itself and every level above it.
-VILLAGE_READ = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
+VILLAGE_READ = dict(
+    anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, statistician=200, admin=200
+)
 # Support policies: ward, district and city officers read; beneficiary lists and budgets of a ward: the
 # officers of that ward and above (village heads 403: see reviews/views/benefits.py).
 OFFICERS_READ = expect(
@@ -87,6 +93,7 @@ OFFICERS_READ = expect(
     district_officer=200,
     other_district_officer=200,
     city_officer=200,
+    statistician=200,
     admin=200,
 )
 WARD_BENEFITS = expect(
@@ -97,15 +104,29 @@ WARD_BENEFITS = expect(
     district_officer=200,
     other_district_officer=404,
     city_officer=200,
+    statistician=200,
     admin=200,
 )
-VILLAGE_WORK = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=403, city_officer=403, admin=200)
+VILLAGE_WORK = dict(
+    anonymous=302, village_head=200, ward_officer=200, district_officer=403, city_officer=403, statistician=403, admin=200
+)
 # Households in village 20236-001: village heads and ward officers edit; district and city officers read.
-READERS_OF_VILLAGE = dict(anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200)
+READERS_OF_VILLAGE = dict(
+    anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, statistician=200, admin=200
+)
 
 
 def editors_of_village(ok: int) -> dict[str, int]:
-    return expect(404, anonymous=302, village_head=ok, ward_officer=ok, admin=ok, district_officer=403, city_officer=403)
+    return expect(
+        404,
+        anonymous=302,
+        village_head=ok,
+        ward_officer=ok,
+        admin=ok,
+        district_officer=403,
+        city_officer=403,
+        statistician=403,
+    )
 
 
 EDITORS_ANYWHERE = dict(village_head=200, other_village_head=200, ward_officer=200, commune_officer=200, admin=200)
@@ -131,6 +152,7 @@ DASHBOARD_WARD = expect(
     ward_officer=200,
     district_officer=200,
     city_officer=200,
+    statistician=200,
     admin=200,
 )
 OWNER_ONLY = expect(404, anonymous=302, city_officer=200)
@@ -144,14 +166,23 @@ ROWS = [
         lambda w: {"code": w["village"].code},
         label="own village",
         statuses=expect(
-            404, anonymous=302, village_head=200, ward_officer=200, district_officer=200, city_officer=200, admin=200
+            404,
+            anonymous=302,
+            village_head=200,
+            ward_officer=200,
+            district_officer=200,
+            city_officer=200,
+            statistician=200,
+            admin=200,
         ),
     ),
     Row(
         "households:unit_detail",
         lambda w: {"code": w["ward"].code},
         label="ward",
-        statuses=expect(404, anonymous=302, ward_officer=200, district_officer=200, city_officer=200, admin=200),
+        statuses=expect(
+            404, anonymous=302, ward_officer=200, district_officer=200, city_officer=200, statistician=200, admin=200
+        ),
     ),
     Row(
         "households:unit_detail",
@@ -172,8 +203,8 @@ ROWS = [
         label="own ward, empty form",
         statuses=expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200),
     ),
-    Row("policies:calculator", statuses=ANY_ROLE),
-    Row("policies:calculator", method="post", label="empty form", statuses=ANY_ROLE),
+    Row("policies:calculator", statuses=CALCULATOR),
+    Row("policies:calculator", method="post", label="empty form", statuses=CALCULATOR),
     Row("policies:standard_list", statuses=ANY_ROLE),
     Row("policies:standard_detail", lambda w: {"pk": w["standard"].pk}, statuses=ANY_ROLE),
     Row("policies:standard_edit", lambda w: {"pk": w["standard"].pk}, statuses=CITY_ONLY),
@@ -206,6 +237,7 @@ ROWS = [
             district_officer=302,
             other_district_officer=302,
             city_officer=302,
+            statistician=302,
             admin=302,
         ),
     ),
@@ -245,7 +277,14 @@ ROWS = [
         lambda w: {"round_id": w["round"].pk, "code": w["village"].code},
         method="post",
         statuses=expect(
-            404, anonymous=302, village_head=302, ward_officer=302, district_officer=403, city_officer=403, admin=403
+            404,
+            anonymous=302,
+            village_head=302,
+            ward_officer=302,
+            district_officer=403,
+            city_officer=403,
+            statistician=403,
+            admin=403,
         ),
     ),
     Row(
@@ -254,7 +293,14 @@ ROWS = [
         method="post",
         label="round without widened scope",
         statuses=expect(
-            404, anonymous=302, village_head=302, ward_officer=302, district_officer=403, city_officer=403, admin=403
+            404,
+            anonymous=302,
+            village_head=302,
+            ward_officer=302,
+            district_officer=403,
+            city_officer=403,
+            statistician=403,
+            admin=403,
         ),
     ),
     Row("reviews:case_detail", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_READ)),
@@ -330,6 +376,7 @@ WARD_READERS = expect(
     district_officer=200,
     other_district_officer=404,
     city_officer=200,
+    statistician=200,
     admin=200,
 )
 WARD_OFFICER_ONLY = expect(403, anonymous=302, ward_officer=200, commune_officer=404, admin=200)
@@ -414,7 +461,16 @@ ROWS += [
         "reviews:request_list",
         lambda w: {"code": w["ward"].code},
         label="ward",
-        statuses=expect(404, anonymous=302, no_role=403, ward_officer=200, district_officer=200, city_officer=200, admin=200),
+        statuses=expect(
+            404,
+            anonymous=302,
+            no_role=403,
+            ward_officer=200,
+            district_officer=200,
+            city_officer=200,
+            statistician=200,
+            admin=200,
+        ),
     ),
     manage_row(
         "reviews:request_list",
@@ -428,6 +484,7 @@ ROWS += [
             ward_officer=200,
             district_officer=200,
             city_officer=200,
+            statistician=200,
             admin=200,
         ),
     ),
@@ -452,7 +509,7 @@ ROWS += [
 
 ROWS += [
     Row("households:list", statuses=expect(302, **STAFF, no_role=403)),
-    Row("households:list", method="post", label="empty search", statuses=expect(302, no_role=403)),
+    Row("households:list", method="post", label="empty search", statuses=expect(302, no_role=403, statistician=403)),
     Row("households:export", statuses=expect(302, **STAFF, no_role=403)),
     Row("households:create", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
     Row("households:create", method="post", label="empty form", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),

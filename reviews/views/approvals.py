@@ -10,19 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from households import access
-from households.models import Assignment
 from reviews import selectors_manage as selectors
 from reviews import services, workflow
 from reviews.forms_manage import ReasonForm
 from reviews.models import WardList
 from reviews.views.common import flash_errors
 
-Role = Assignment.Role
-APPROVERS = (Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
-
 
 @require_GET
-@access.role_required(*APPROVERS)
+@access.capability_required("give_opinion")
 def approvals(request):
     lists = selectors.approvals_for(request.user)
     scope = access.scope_of(request.user)
@@ -42,7 +38,7 @@ def _review_url(ward_list: WardList) -> str:
 
 
 @require_GET
-@access.role_required(*APPROVERS)
+@access.capability_required("give_opinion")
 def ward_review(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     can = {a.name for a in workflow.allowed_actions(ward_list, request.user)}
@@ -79,14 +75,14 @@ def _act(request, round_id, ward_code, service, success, prefix=None):
 
 
 @require_POST
-@access.role_required(*APPROVERS)
+@access.capability_required("give_opinion")
 def ward_approve(request, round_id, ward_code):
     # The reason is asked only once the approval deadline has passed (the reason for the delay).
     return _act(request, round_id, ward_code, services.ward_approve, _("Approved the list of %(ward)s."), prefix="approve")
 
 
 @require_POST
-@access.role_required(*APPROVERS)
+@access.capability_required("give_opinion")
 def ward_return(request, round_id, ward_code):
     return _act(
         request, round_id, ward_code, services.ward_return, _("Returned the list of %(ward)s with remarks."), prefix="return"
@@ -94,7 +90,7 @@ def ward_return(request, round_id, ward_code):
 
 
 @require_POST
-@access.role_required(*APPROVERS)
+@access.capability_required("give_opinion")
 def ward_reopen(request, round_id, ward_code):
     return _act(
         request,

@@ -12,14 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from households.access import get_visible_or_404, role_required, scope_of
-from households.models import AdminUnit, Assignment
+from households.access import capability_required, get_visible_or_404, scope_of
+from households.models import AdminUnit
 from policies.explain import explain_entitlement
 from policies.models import SupportPolicy
 from reviews import benefits, benefits_excel
 
-Role = Assignment.Role
-OFFICERS = (Role.WARD_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
 YEARS = range(2022, 2101)
 
 
@@ -44,7 +42,7 @@ def _policy(code: str) -> SupportPolicy:
 
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_benefits")
 def benefits_home(request):
     """The budget of the officer's own area for this year (administrators: the city)."""
     unit = scope_of(request.user).unit or AdminUnit.objects.filter(level=AdminUnit.Level.CITY).first()
@@ -58,7 +56,7 @@ def _year_links(year: int) -> list[int]:
 
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_benefits")
 def budget_view(request, unit_code: str, year: int):
     unit, year = _unit(request, unit_code), _year(year)
     table = benefits.budget(request.user, unit, year)
@@ -80,14 +78,14 @@ def budget_view(request, unit_code: str, year: int):
 
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_benefits")
 def budget_xlsx(request, unit_code: str, year: int):
     unit, year = _unit(request, unit_code), _year(year)
     return benefits_excel.budget_response(benefits.budget(request.user, unit, year))
 
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_benefits")
 def beneficiaries_view(request, unit_code: str, year: int, policy_code: str):
     unit, year, policy = _unit(request, unit_code), _year(year), _policy(policy_code)
     versions = benefits.policy_versions_for_year(year, policy.code)
@@ -115,7 +113,7 @@ def beneficiaries_view(request, unit_code: str, year: int, policy_code: str):
 
 
 @require_GET
-@role_required(*OFFICERS)
+@capability_required("see_benefits")
 def beneficiaries_xlsx(request, unit_code: str, year: int, policy_code: str):
     unit, year, policy = _unit(request, unit_code), _year(year), _policy(policy_code)
     rows = benefits.beneficiary_rows(request.user, unit, year, policy.code)

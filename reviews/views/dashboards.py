@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households.access import get_visible_or_404, require_role, role_required, scope_of
-from households.models import AdminUnit, Assignment, IdNumberDisclosure, ResidentCount
+from households.access import acts, capability_required, get_visible_or_404, has_capability, require_capability, scope_of
+from households.models import AdminUnit, IdNumberDisclosure, ResidentCount
 from households.residents import resident_count_set, resident_counts_import
 from households.services import id_numbers_disclosed
 from reviews import dashboards, exports, reports
@@ -28,8 +28,6 @@ from reviews.models import ExportJob, ReviewRound
 from reviews.svg import Series, hbar_chart
 from reviews.templatetags.dashboard_format import number, percent
 
-Role = Assignment.Role
-DASHBOARD_ROLES = (Role.WARD_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,7 +42,7 @@ def _home_unit(request) -> AdminUnit:
 
 
 @require_GET
-@role_required(*DASHBOARD_ROLES)
+@capability_required("see_dashboards")
 def dashboard_home(request):
     """The latest round (periodic first) for the user's own unit."""
     round_ = dashboards.rounds_for_dashboard().filter(kind=ReviewRound.Kind.PERIODIC).first()
@@ -55,7 +53,7 @@ def dashboard_home(request):
 
 
 def _scoped(request, round_id: int, code: str) -> tuple[ReviewRound, AdminUnit]:
-    require_role(request.user, *DASHBOARD_ROLES)
+    require_capability(request.user, "see_dashboards")
     unit = get_visible_or_404(AdminUnit.objects.select_related("parent"), request.user, code=code)
     round_ = get_object_or_404(ReviewRound.objects.select_related("primary_standard"), pk=round_id)
     return round_, unit
@@ -127,8 +125,8 @@ def dashboard(request, round_id: int, code: str):
             "charts": charts,
             "households": households,
             "reports": _report_links(),
-            "can_enter_residents": unit.is_ward_level and scope.role == Role.WARD_OFFICER,
-            "can_import_residents": scope.is_admin or scope.role == Role.CITY_OFFICER,
+            "can_enter_residents": unit.is_ward_level and acts(request.user, "enter_resident_counts"),
+            "can_import_residents": has_capability(request.user, "import_resident_counts"),
         },
     )
 
@@ -215,7 +213,7 @@ def export_download(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.WARD_OFFICER)
+@capability_required("enter_resident_counts")
 def resident_counts(request, code: str):
     """The ward officer's figure of resident households per year for their ward."""
     ward = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
@@ -235,7 +233,7 @@ def resident_counts(request, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.CITY_OFFICER)
+@capability_required("import_resident_counts")
 def resident_import(request):
     """The city department imports every ward's figure from one workbook (all rows or none)."""
     form = ResidentImportForm(request.POST or None, request.FILES or None)

@@ -12,13 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import access
-from households.models import Assignment
 from reviews import holidays as service
 from reviews.forms_manage import HolidayForm
 from reviews.models import PublicHoliday
 from reviews.views.common import attach_errors, flash_errors
-
-Role = Assignment.Role
 
 
 def _year_url(year: int) -> str:
@@ -34,7 +31,7 @@ def _requested_year(request, default: int) -> int:
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.CITY_OFFICER)
+@access.capability_required("manage_holidays")
 def holiday_list(request):
     today = timezone.localdate()
     year = _requested_year(request, today.year)
@@ -64,7 +61,7 @@ def holiday_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.CITY_OFFICER)
+@access.capability_required("manage_holidays")
 def holiday_remove(request, holiday_id):
     holiday = get_object_or_404(PublicHoliday, pk=holiday_id)
     if request.method == "POST":

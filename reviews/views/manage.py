@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import access
-from households.models import Assignment
 from reviews import selectors_manage as selectors
 from reviews import services, workflow
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
@@ -22,17 +21,13 @@ from reviews.holidays import posting_end
 from reviews.models import Case, Complaint, ReviewRound, VillageList, WardList
 from reviews.views.common import attach_errors, flash_errors, refusal, render_form
 
-Role = Assignment.Role
-# Who may read a ward's page: its officer and the levels above (read-only for them).
-READERS = (Role.WARD_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
-
 
 def _ward_url(ward_list: WardList) -> str:
     return reverse("reviews:ward_detail", args=[ward_list.round_id, ward_list.ward.code])
 
 
 @require_GET
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("check_village_lists")
 def my_ward(request):
     """The ward officer's page in the latest open round (or the round list when none is open)."""
     scope = access.scope_of(request.user)
@@ -44,7 +39,7 @@ def my_ward(request):
 
 
 @require_GET
-@access.role_required(*READERS)
+@access.capability_required("see_ward_lists")
 def ward_detail(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     user = request.user
@@ -67,7 +62,7 @@ def ward_detail(request, round_id, ward_code):
             "posting_running": ward_list.posting_ends_on is not None and today <= ward_list.posting_ends_on,
             "submit_late": workflow.overdue("ward_submit", ward_list.round, today),
             "decision_form": DecisionForm(initial={"decision_date": today}),
-            "is_ward_officer": access.scope_of(user).role == Role.WARD_OFFICER,
+            "is_ward_officer": access.acts(user, "check_village_lists"),
         },
     )
 
@@ -85,7 +80,7 @@ def _village_list_or_404(request, round_id, ward_code, village_code) -> tuple[Wa
 
 @never_cache  # signed minutes name people: kept out of shared caches
 @require_GET
-@access.role_required(*READERS)
+@access.capability_required("see_ward_lists")
 def meeting_minutes(request, round_id, ward_code, village_code, meeting_id):
     """The scanned minutes of a village meeting, for whoever may read the ward's page (another area: 404).
 
@@ -101,7 +96,7 @@ def meeting_minutes(request, round_id, ward_code, village_code, meeting_id):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("record_meetings")
 def meeting_record(request, round_id, ward_code, village_code):
     ward_list, village_list = _village_list_or_404(request, round_id, ward_code, village_code)
     form = MeetingForm(
@@ -150,7 +145,7 @@ def meeting_record(request, round_id, ward_code, village_code):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("check_village_lists")
 def village_return(request, round_id, ward_code, village_code):
     ward_list, village_list = _village_list_or_404(request, round_id, ward_code, village_code)
     form = ReasonForm(request.POST if request.method == "POST" else None)
@@ -176,7 +171,7 @@ def village_return(request, round_id, ward_code, village_code):
 
 
 @require_POST
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("post_list")
 def ward_post(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     today = timezone.localdate()
@@ -200,7 +195,7 @@ def ward_post(request, round_id, ward_code):
 
 
 @require_POST
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("send_ward_list")
 def ward_submit(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     try:
@@ -213,7 +208,7 @@ def ward_submit(request, round_id, ward_code):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("decide")
 def ward_decide(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     form = DecisionForm(request.POST if request.method == "POST" else None, initial={"decision_date": timezone.localdate()})
@@ -241,7 +236,7 @@ def ward_decide(request, round_id, ward_code):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("handle_complaints")
 def complaint_record(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     form = ComplaintForm(request.POST if request.method == "POST" else None, initial={"received_on": timezone.localdate()})
@@ -279,7 +274,7 @@ def complaint_record(request, round_id, ward_code):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.WARD_OFFICER)
+@access.capability_required("handle_complaints")
 def complaint_resolve(request, round_id, ward_code, complaint_id):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     complaint = get_object_or_404(
@@ -327,7 +322,7 @@ def _complaint_refusal(ward_list: WardList) -> str:
 
 
 @require_GET
-@access.role_required(*READERS)
+@access.capability_required("see_ward_lists")
 def decision_list(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     return render(

@@ -12,19 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from households import access
-from households.models import AdminUnit, Assignment, Household
+from households.models import AdminUnit, Household
 from reviews import selectors_manage as selectors
 from reviews import services
 from reviews.forms_manage import RequestForm
 from reviews.views.common import attach_errors, render_form
 
-Role = Assignment.Role
-ALL_ROLES = (Role.VILLAGE_HEAD, Role.WARD_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
-RECORDERS = (Role.VILLAGE_HEAD, Role.WARD_OFFICER)
-
 
 @require_GET
-@access.role_required(*ALL_ROLES)
+@access.capability_required("see_reviews")
 def request_list(request, code):
     unit = access.get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
     today = timezone.localdate()
@@ -45,13 +41,13 @@ def request_list(request, code):
             "page": page,
             "overdue_only": overdue_only,
             "overdue_count": services.overdue_requests(selectors.requests_under(unit, request.user), today=today).count(),
-            "can_record": access.scope_of(request.user).role in RECORDERS,
+            "can_record": access.acts(request.user, "record_requests"),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(*RECORDERS)
+@access.capability_required("record_requests")
 def request_record(request, code):
     unit = access.get_visible_or_404(AdminUnit.objects.all(), request.user, code=code)
     form = RequestForm(request.POST if request.method == "POST" else None, initial={"received_on": timezone.localdate()})

@@ -12,13 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from households import access
-from households.models import Assignment
 from reviews import services, workflow
 from reviews.forms_manage import RoundDeadlinesForm, RoundOpenForm
 from reviews.models import ReviewRound, WardList
 from reviews.views.common import attach_errors, flash_errors, render_form, require_area
-
-Role = Assignment.Role
 
 
 @require_GET
@@ -32,14 +29,14 @@ def round_list(request):
         "reviews/manage/round_list.html",
         {
             "rounds": rounds,
-            "can_open": access.has_role(request.user, Role.CITY_OFFICER),
-            "my_ward": scope.unit if scope.role == Role.WARD_OFFICER else None,
+            "can_open": access.has_capability(request.user, "manage_rounds"),
+            "my_ward": scope.unit if access.acts(request.user, "check_village_lists") else None,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.CITY_OFFICER)
+@access.capability_required("manage_rounds")
 def round_open(request):
     form = RoundOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -93,13 +90,13 @@ def round_detail(request, round_id):
             "by_status": by_status,
             "ward_lists": ward_lists,
             "can_edit": workflow.can("round_close", round_, request.user),
-            "can_manage_holidays": access.has_role(request.user, Role.CITY_OFFICER),
+            "can_manage_holidays": access.has_capability(request.user, "manage_holidays"),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.CITY_OFFICER)
+@access.capability_required("manage_rounds")
 def round_deadlines(request, round_id):
     round_ = get_object_or_404(ReviewRound, pk=round_id)
     initial = {name: getattr(round_, name) for name in services.DEADLINE_FIELDS}
@@ -121,7 +118,7 @@ def round_deadlines(request, round_id):
 
 
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.CITY_OFFICER)
+@access.capability_required("manage_rounds")
 def round_close(request, round_id):
     round_ = get_object_or_404(ReviewRound, pk=round_id)
     if request.method == "POST":

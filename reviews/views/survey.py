@@ -13,15 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from households.access import get_visible_or_404, has_role, scope_of
-from households.models import AdminUnit, Assignment, Household, IdNumberDisclosure
+from households.access import acts, get_visible_or_404, has_capability, require_capability, scope_of
+from households.models import AdminUnit, Household, IdNumberDisclosure
 from households.services import id_numbers_disclosed
 from policies.explain import result_rows
 from reviews import selectors, services, workflow
 from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
 from reviews.models import Case, OfficialStatus, ReviewRound, VillageList, WardList
 
-Role = Assignment.Role
 SECTION_TITLES = {
     "members": _("Members"),
     "housing": _("Housing"),
@@ -46,12 +45,15 @@ def start(request):
     round_ = selectors.open_rounds().filter(kind=ReviewRound.Kind.PERIODIC).first() or selectors.open_rounds().first()
     if round_ is None or scope.unit is None:
         return redirect("reviews:round_list")
-    if scope.role == Role.VILLAGE_HEAD:
-        return redirect("reviews:village_cases", round_id=round_.pk, code=scope.unit.code)
-    if scope.role == Role.WARD_OFFICER:
-        return redirect("reviews:ward_detail", round_id=round_.pk, ward_code=scope.unit.code)
-    if scope.role == Role.DISTRICT_OFFICER:
+    user = request.user
+    if acts(user, "manage_rounds"):
+        return redirect("reviews:round_detail", round_id=round_.pk)
+    if acts(user, "give_opinion"):
         return redirect("reviews:approvals")
+    if acts(user, "see_ward_lists") and scope.unit.is_ward_level:
+        return redirect("reviews:ward_detail", round_id=round_.pk, ward_code=scope.unit.code)
+    if acts(user, "survey") and scope.unit.level == AdminUnit.Level.VILLAGE:
+        return redirect("reviews:village_cases", round_id=round_.pk, code=scope.unit.code)
     return redirect("reviews:round_detail", round_id=round_.pk)
 
 
@@ -76,9 +78,7 @@ def village_cases(request, round_id, code):
             "progress": progress,
             "can_submit": workflow.can("village_submit", village_list, request.user) and progress["done"] == progress["total"],
             "submit_late": workflow.overdue("village_submit", round_),
-            "can_edit": village_list.is_editable
-            and round_.is_open
-            and has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER),
+            "can_edit": village_list.is_editable and round_.is_open and has_capability(request.user, "survey"),
         },
     )
 
@@ -89,7 +89,7 @@ def case_propose(request, round_id, code):
     """Where the round allows it, the village head proposes one more household of the village."""
     round_ = get_object_or_404(ReviewRound, pk=round_id)
     village = get_visible_or_404(AdminUnit.objects.all(), request.user, code=code, level=AdminUnit.Level.VILLAGE)
-    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER) or scope_of(request.user).role is None:
+    if not acts(request.user, "survey"):
         raise PermissionDenied
     household = (
         Household.objects.visible_to(request.user)
@@ -125,7 +125,7 @@ def village_submit(request, round_id, code):
 
 
 def _editable_for(case: Case, user) -> bool:
-    return has_role(user, Role.VILLAGE_HEAD, Role.WARD_OFFICER) and not scope_of(user).is_admin and services.case_editable(case)
+    return acts(user, "survey") and services.case_editable(case)
 
 
 def _results(case: Case, values=None, members=None):
@@ -158,8 +158,7 @@ def case_detail(request, pk):
 @login_required
 def case_screen(request, pk):
     case = selectors.case_for_page(pk, request.user)
-    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER):
-        raise PermissionDenied
+    require_capability(request.user, "survey")
     items = case.round.primary_standard.quick_screen_items
     form = ScreenForm(request.POST or None, items=items, initial={"items_met": case.quick_screen, "read_version": case.version})
     if request.method == "POST" and form.is_valid():
@@ -205,8 +204,7 @@ def case_survey(request, pk, section):
     if section not in SECTION_TITLES:
         raise Http404
     case = selectors.case_for_page(pk, request.user)
-    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER):
-        raise PermissionDenied
+    require_capability(request.user, "survey")
     if case.status in (Case.Status.TO_SCREEN, Case.Status.SCREENED_OUT):
         messages.info(request, _("Do the quick screen first."))
         return redirect("reviews:case_screen", pk=case.pk)
@@ -275,8 +273,7 @@ def case_preview(request, pk, section):
     if section not in SECTION_TITLES:
         raise Http404
     case = selectors.case_for_page(pk, request.user)
-    if not has_role(request.user, Role.VILLAGE_HEAD, Role.WARD_OFFICER):
-        raise PermissionDenied
+    require_capability(request.user, "survey")
     bound = _bind_section(request, case, section, request.POST)
     rows, invalid = [], not bound.is_valid()
     if not invalid:
@@ -322,8 +319,7 @@ def certificate(request, pk):
         raise Http404
     # The certificate carries the head's full ID number: only the ward that issues it and the
     # village head who hands it over print it.
-    if not has_role(request.user, Role.WARD_OFFICER, Role.VILLAGE_HEAD):
-        raise PermissionDenied
+    require_capability(request.user, "see_full_id_numbers")
     id_numbers_disclosed(
         user=request.user,
         kind=IdNumberDisclosure.Kind.CERTIFICATE,

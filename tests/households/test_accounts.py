@@ -10,6 +10,7 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 
 from households import accounts
@@ -82,9 +83,13 @@ def test_a_taken_username_is_refused(territory, personas):
 
 
 def test_an_officer_of_another_ward_or_another_role_may_not_create(territory, personas):
-    for actor in (personas["commune_officer"], personas["district_officer"], personas["village_head"]):
+    for actor in (personas["district_officer"], personas["village_head"]):
         with pytest.raises(PermissionDenied):
             accounts.village_head_create(actor=actor, village=territory["other_village"], username="new", full_name="A")
+    with pytest.raises(Http404):  # another ward's village is not found
+        accounts.village_head_create(
+            actor=personas["commune_officer"], village=territory["other_village"], username="new", full_name="A"
+        )
 
 
 def test_a_reset_gives_a_new_temporary_password_and_forces_a_change(personas):
@@ -108,10 +113,14 @@ def test_a_stale_action_is_refused(personas):
 
 
 def test_officer_accounts_are_out_of_reach(personas):
-    for target in ("ward_officer", "district_officer"):
-        assignment = head_of(personas[target])
-        with pytest.raises(PermissionDenied):
-            accounts.account_password_reset(actor=personas["ward_officer"], assignment=assignment, read_version=1)
+    with pytest.raises(PermissionDenied):  # in the ward, but not a village head's account
+        accounts.account_password_reset(
+            actor=personas["ward_officer"], assignment=head_of(personas["ward_officer"]), read_version=1
+        )
+    with pytest.raises(Http404):  # outside the ward: not found
+        accounts.account_password_reset(
+            actor=personas["ward_officer"], assignment=head_of(personas["district_officer"]), read_version=1
+        )
 
 
 def test_deactivating_keeps_the_user_and_frees_the_village(territory, personas):
@@ -365,7 +374,7 @@ def test_reactivation_needs_a_deactivated_account_a_reason_and_a_fresh_page(pers
         accounts.account_reactivate(actor=personas["ward_officer"], assignment=head, read_version=head.version, reason=" ")
     with pytest.raises(ValidationError):  # read before the deactivation
         accounts.account_reactivate(actor=personas["ward_officer"], assignment=head, read_version=1, reason="z")
-    with pytest.raises(PermissionDenied):  # another ward's officer
+    with pytest.raises(Http404):  # another ward's officer: not found
         accounts.account_reactivate(actor=personas["commune_officer"], assignment=head, read_version=head.version, reason="z")
     head.refresh_from_db()
     assert head.ended_at is not None
