@@ -18,7 +18,7 @@ from reviews import selectors_manage as selectors
 from reviews import services, workflow
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
 from reviews.holidays import posting_end
-from reviews.models import Case, Complaint, ReviewRound, VillageList, WardList
+from reviews.models import Case, CaseResult, Complaint, ReviewRound, VillageList, WardList
 from reviews.views.common import attach_errors, flash_errors, refusal, render_form
 
 
@@ -300,8 +300,15 @@ def complaint_resolve(request, round_id, ward_code, complaint_id):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the result"),
-        extra={"blocked": _round_closed(ward_list)},
+        extra={"blocked": _round_closed(ward_list), "stored_results": _stored_results(complaint.case)},
     )
+
+
+def _stored_results(case: Case) -> list[dict]:
+    """The case's saved results, primary standard first, for what would change them."""
+    rows = CaseResult.objects.filter(case=case).select_related("standard").order_by("standard__code")
+    rows = sorted(rows, key=lambda r: r.standard_id != case.round.primary_standard_id)
+    return [{"title": r.standard.name, "data": r.explanation} for r in rows]
 
 
 def _round_closed(ward_list: WardList) -> str:

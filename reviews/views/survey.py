@@ -19,7 +19,7 @@ from households.services import id_numbers_disclosed
 from policies.explain import result_rows
 from reviews import selectors, services, workflow
 from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
-from reviews.models import Case, OfficialStatus, ReviewRound, VillageList, WardList
+from reviews.models import Case, CaseResult, OfficialStatus, ReviewRound, VillageList, WardList
 
 SECTION_TITLES = {
     "members": _("Members"),
@@ -332,6 +332,8 @@ def certificate(request, pk):
 
     ethnicities = dict(ETHNICITY_CHOICES)
     ward_list = WardList.objects.filter(round=status.round, ward=status.ward).first()
+    # The stored result behind the decision, for the back-office panel (not printed).
+    stored = CaseResult.objects.filter(case_id=status.case_id, standard_id=status.standard_id).first()
     return render(
         request,
         "reviews/certificate.html",
@@ -342,5 +344,6 @@ def certificate(request, pk):
             "head": head,
             "ethnicities": ethnicities,
             "ward_list": ward_list,
+            "stored_result": stored.explanation if stored else None,
         },
     )

@@ -742,7 +742,7 @@ def test_every_documented_reason_code_is_actually_produced():
 # ------------------------------------------------------------------ purity
 
 
-@pytest.mark.parametrize("module", ["classification.py", "eligibility.py"])
+@pytest.mark.parametrize("module", ["classification.py", "eligibility.py", "margins.py"])
 def test_pure_rule_modules_import_nothing_from_django(module):
     source = (ROOT / "policies" / module).read_text(encoding="utf-8")
     imported = []
