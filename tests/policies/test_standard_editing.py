@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from policies.models import PovertyStandard
 from policies.selectors import standard_revision
-from policies.services import FIXTURE, standard_is_locked, standard_lock, standards_load
+from policies.services import FIXTURE, standard_lock, standards_load
 
 REASON = "Quyết định 12/2027/QĐ-UBND"
 EXTRA = {
@@ -206,6 +206,7 @@ def test_a_version_used_by_a_closed_round_refuses_indicator_changes(client_for, 
 
 
 def test_a_closed_round_locks_its_standards_even_without_the_lock_mark(personas, standards):
+    from policies.services import standard_is_locked
     from reviews import services
     from reviews.models import ReviewRound
 
