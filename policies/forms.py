@@ -7,6 +7,7 @@ Forms check shape (types, ranges, required); the engine decides meaning.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -269,6 +270,86 @@ class StandardChangeForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in STANDARD_FIELDS}
+
+
+def _rule_choices() -> list[tuple[str, str]]:
+    """The engine's rule registry, each with the parameters it needs (read from the engine, never listed here)."""
+    needs = getattr(engine, "RULE_PARAMS", {})
+    choices = [("", "---------")]
+    for rule in sorted(engine.RULES):
+        params = needs.get(rule, ())
+        choices.append((rule, f"{rule} ({', '.join(params)})" if params else rule))
+    return choices
+
+
+class IndicatorForm(forms.Form):
+    """One indicator of a version: shape only (a slug key, a known rule name, a JSON object of
+    parameters). Whether the rule accepts the parameters is the engine's answer, asked by the service."""
+
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, required=False)
+    key = forms.SlugField(label=_("Key"), max_length=50, help_text=_("Letters, digits, - and _; unique in the version."))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    dimension = forms.CharField(label=_("Dimension"), max_length=30)
+    rule = forms.ChoiceField(label=_("Rule"), choices=_rule_choices, help_text=_("In brackets: the parameters the rule needs."))
+    params = forms.CharField(
+        label=_("Parameters (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "class": "font-monospace"}),
+        help_text=_('A JSON object, for example {"minimum_m2_per_person": 8}.'),
+    )
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+
+    def clean_params(self):
+        text = (self.cleaned_data.get("params") or "").strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                _("The parameters are not valid JSON (line %(line)s, column %(column)s): %(error)s"),
+                params={"line": exc.lineno, "column": exc.colno, "error": exc.msg},
+                code="json",
+            ) from None
+        if not isinstance(value, dict):
+            raise ValidationError(_('The parameters must be a JSON object: {"name": value, …}.'), code="not_object")
+        return value
+
+
+class BaseIndicatorFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        """The indicators kept (not deleted, not left blank), in position order."""
+        kept = [
+            (form.cleaned_data.get("position"), index, form)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        kept.sort(key=lambda item: (item[0] is None, item[0] if item[0] is not None else 0, item[1]))
+        self.kept_forms = [form for _position, _index, form in kept]
+        return [
+            {name: form.cleaned_data[name] for name in ("key", "dimension", "name", "rule", "params", "source")}
+            for _position, _index, form in kept
+        ]
+
+
+IndicatorFormSet = forms.formset_factory(
+    IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=True, max_num=60, validate_max=True
+)
+
+
+def indicator_initial(standard: PovertyStandard) -> list[dict]:
+    return [
+        {
+            "position": i.position,
+            "key": i.key,
+            "name": i.name,
+            "dimension": i.dimension,
+            "rule": i.rule,
+            "params": json.dumps(i.params, ensure_ascii=False),
+            "source": i.source,
+        }
+        for i in standard.indicators.all()
+    ]
 
 
 POLICY_VERSION_FIELDS = [

@@ -13,13 +13,22 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from households.access import capability_required, has_capability, scope_of
 from policies import classification as engine
 from policies import explain
-from policies.forms import HouseholdFactsForm, MemberFormSet, StandardChangeForm, SupportPolicyVersionForm, calculator_facts
-from policies.models import PovertyStandard, SupportPolicy
+from policies.forms import (
+    HouseholdFactsForm,
+    IndicatorFormSet,
+    MemberFormSet,
+    StandardChangeForm,
+    SupportPolicyVersionForm,
+    calculator_facts,
+    indicator_initial,
+)
+from policies.models import PovertyStandard, StandardIndicator, SupportPolicy
 from policies.selectors import (
     standard_detail,
     standard_list,
@@ -29,7 +38,13 @@ from policies.selectors import (
     support_policy_history,
     support_policy_list,
 )
-from policies.services import standard_new_version, standard_update, support_policy_new_version
+from policies.services import (
+    indicator_errors,
+    standard_is_locked,
+    standard_new_version,
+    standard_update,
+    support_policy_new_version,
+)
 
 
 def _result_rows(facts: engine.HouseholdFacts) -> list[dict]:
@@ -106,6 +121,60 @@ def _history(standard: PovertyStandard) -> list[dict]:
     return entries
 
 
+_INDICATOR_FIELDS = ("dimension", "name", "rule", "params", "source")
+_INDICATOR_FIELD_LABELS = {
+    "position": gettext_lazy("position"),
+    "dimension": gettext_lazy("dimension"),
+    "name": gettext_lazy("name"),
+    "rule": gettext_lazy("rule"),
+    "params": gettext_lazy("parameters"),
+    "source": gettext_lazy("source"),
+    "confidence": gettext_lazy("confidence"),
+}
+
+
+def _indicator_history(standard: PovertyStandard) -> list[dict]:
+    """Each recorded change of the version's indicators, newest first: who, when, why, which, what."""
+    records = list(
+        StandardIndicator.history.filter(standard_id=standard.pk).select_related("history_user").order_by("history_id")[:500]
+    )
+    last: dict[int, object] = {}
+    entries = []
+    for record in records:
+        before = last.get(record.id)
+        changed = []
+        if record.history_type == "~" and before is not None:
+            changed = [
+                str(_INDICATOR_FIELD_LABELS.get(f, f))
+                for f in ("position", *_INDICATOR_FIELDS, "confidence")
+                if getattr(before, f) != getattr(record, f)
+            ]
+        entries.append({"record": record, "changed": changed})
+        last[record.id] = record
+    entries.reverse()
+    return entries
+
+
+def _changes_from_previous(standard: PovertyStandard) -> dict | None:
+    """What this version changed in the indicators of the version it replaced (None for a first version)."""
+    previous = PovertyStandard.objects.filter(superseded_by=standard).prefetch_related("indicators").first()
+    if previous is None:
+        return None
+    old = {i.key: i for i in previous.indicators.all()}
+    new = {i.key: i for i in standard.indicators.all()}
+    changed = []
+    for key in new.keys() & old.keys():
+        fields = [f for f in _INDICATOR_FIELDS if getattr(old[key], f) != getattr(new[key], f)]
+        if fields:
+            changed.append({"indicator": new[key], "fields": [str(_INDICATOR_FIELD_LABELS[f]) for f in fields]})
+    return {
+        "previous": previous,
+        "added": [new[k] for k in new if k not in old],
+        "removed": [old[k] for k in old if k not in new],
+        "changed": sorted(changed, key=lambda c: c["indicator"].position),
+    }
+
+
 @require_GET
 @capability_required("see_standards")
 def standard_detail_view(request, pk: int):
@@ -118,6 +187,9 @@ def standard_detail_view(request, pk: int):
             "standard": standard,
             "versions": versions,
             "history": _history(standard),
+            "indicator_history": _indicator_history(standard),
+            "from_previous": _changes_from_previous(standard),
+            "locked": standard_is_locked(standard),
             "can_change": has_capability(request.user, "manage_standards"),
             "areas": [
                 ("urban", _("Urban (ward)"), standard.urban_income_line, standard.urban_average_upper),
@@ -135,42 +207,62 @@ def _attach(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+INDICATOR_PREFIX = "indicators"
+
+
 def _change_view(request, pk: int, *, new_version: bool):
     standard = _get_standard(pk)
-    if not new_version and standard.is_locked:
+    if not new_version and standard_is_locked(standard):
         messages.error(request, _("A closed review round used this version; create a new version instead."))
         return redirect("policies:standard_detail", pk=standard.pk)
     if new_version and standard.superseded_by_id is not None:
         messages.error(request, _("This version has already been replaced by a newer one; open the newest version."))
         return redirect("policies:standard_detail", pk=standard.superseded_by_id)
+    data = request.POST if request.method == "POST" else None
     initial = {"seen_revision": standard_revision(standard.pk)}
     if new_version:
         initial["valid_from"] = None
     form = StandardChangeForm(
-        request.POST if request.method == "POST" else None,
+        data,
         instance=standard,
         initial=initial,
         previous_valid_from=standard.valid_from if new_version else None,
     )
-    if request.method == "POST" and form.is_valid():
-        service = standard_new_version if new_version else standard_update
-        try:
-            saved = service(
-                standard=standard,
-                user=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-                seen_revision=form.cleaned_data["seen_revision"],
-            )
-        except ValidationError as exc:
-            _attach(form, exc)
+    # The page always sends its indicator rows; a POST without them (a script changing only the
+    # lines) leaves the indicators as they are.
+    edits_indicators = data is None or f"{INDICATOR_PREFIX}-TOTAL_FORMS" in data
+    formset = IndicatorFormSet(data if edits_indicators else None, prefix=INDICATOR_PREFIX, initial=indicator_initial(standard))
+    if data is not None and form.is_valid() and (not edits_indicators or formset.is_valid()):
+        rows = formset.rows() if edits_indicators else None
+        row_errors = indicator_errors(standard, rows) if rows else {}
+        for index, message in row_errors.items():
+            formset.kept_forms[index].add_error(None, message)
+        if row_errors:
+            form.add_error(None, _("The classification engine refused an indicator; see the messages at the indicators."))
         else:
-            if new_version:
-                messages.success(request, _("Version %(version)s created.") % {"version": saved.version})
+            service = standard_new_version if new_version else standard_update
+            try:
+                saved = service(
+                    standard=standard,
+                    user=request.user,
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                    seen_revision=form.cleaned_data["seen_revision"],
+                    indicators=rows,
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
             else:
-                messages.success(request, _("Changes saved."))
-            return redirect("policies:standard_detail", pk=saved.pk)
-    return render(request, "policies/standard_form.html", {"standard": standard, "form": form, "new_version": new_version})
+                if new_version:
+                    messages.success(request, _("Version %(version)s created.") % {"version": saved.version})
+                else:
+                    messages.success(request, _("Changes saved."))
+                return redirect("policies:standard_detail", pk=saved.pk)
+    return render(
+        request,
+        "policies/standard_form.html",
+        {"standard": standard, "form": form, "formset": formset, "new_version": new_version},
+    )
 
 
 @require_http_methods(["GET", "POST"])
