@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from households import access, citizen_ids
 from households.retention import past_retention
+from policies import facts, vocabulary
 
 
 class AdminUnitQuerySet(models.QuerySet):
@@ -150,10 +151,6 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     """A person in a household. Members leave with a date and a reason; they are never deleted."""
 
-    class Sex(models.TextChoices):
-        MALE = "male", _("Male")
-        FEMALE = "female", _("Female")
-
     class Relationship(models.TextChoices):
         HEAD = "head", _("Head of household")
         SPOUSE = "spouse", _("Spouse")
@@ -165,42 +162,13 @@ class Member(models.Model):
         OTHER_RELATIVE = "other_relative", _("Other relative")
         OTHER = "other", _("Other")
 
-    # The values below are the vocabulary of policies.classification (kept equal by a test).
-    class Schooling(models.TextChoices):
-        NONE = "none", _("Not attending school")
-        PRESCHOOL = "preschool", _("Preschool")
-        PRIMARY = "primary", _("Primary school")
-        LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
-        UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
-        VOCATIONAL = "vocational", _("Vocational training")
-        HIGHER = "higher", _("College or university")
-
-    class Education(models.TextChoices):
-        NONE = "none", _("Not completed primary school")
-        PRIMARY = "primary", _("Primary")
-        LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
-        UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
-        COLLEGE_OR_HIGHER = "college_or_higher", _("College or higher")
-
-    class Employment(models.TextChoices):
-        WAGE_WITH_CONTRACT = "wage_with_contract", _("Wage work with a labour contract")
-        WAGE_WITHOUT_CONTRACT = "wage_without_contract", _("Wage work without a labour contract")
-        SELF_EMPLOYED = "self_employed", _("Self-employed / own farm or business")
-        UNEMPLOYED = "unemployed", _("Unemployed, looking for work")
-        STUDENT = "student", _("Student")
-        RETIRED = "retired", _("Retired")
-        HOMEMAKER = "homemaker", _("Homemaker")
-        OTHER_NOT_WORKING = "other_not_working", _("Other, not working")
-
-    class WorkingCapacity(models.TextChoices):
-        FULL = "full", _("Full")
-        PARTIAL = "partial", _("Partial")
-        NONE = "none", _("No working capacity")
-
-    class Nutrition(models.TextChoices):
-        NORMAL = "normal", _("Normal")
-        STUNTED = "stunted", _("Stunted")
-        UNDERWEIGHT = "underweight", _("Underweight")
+    # The values and labels below are declared once, in policies/facts.py.
+    Sex = vocabulary.text_choices("sex", "Sex")
+    Schooling = vocabulary.text_choices("schooling", "Schooling")
+    Education = vocabulary.text_choices("education", "Education")
+    Employment = vocabulary.text_choices("employment", "Employment")
+    WorkingCapacity = vocabulary.text_choices("working_capacity", "WorkingCapacity")
+    Nutrition = vocabulary.text_choices("nutrition", "Nutrition")
 
     class LeftReason(models.TextChoices):
         DIED = "died", _("Died")
@@ -242,19 +210,10 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
 
     # What a person is (identity) and what the survey asks about them (facts the rules read).
-    PERSON_FIELDS = ("full_name", "date_of_birth", "sex")
+    PERSON_FIELDS = facts.PERSON_KEYS
     IDENTITY_FIELDS = ("ethnicity", "relationship", "id_number")
-    FACT_FIELDS = (
-        "has_health_insurance",
-        "schooling",
-        "education",
-        "has_vocational_training",
-        "employment",
-        "working_capacity",
-        "has_disability",
-        "receives_social_allowance",
-        "nutrition",
-    )
+    # The declared member facts this model has a column for (set below, once the columns exist).
+    FACT_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         verbose_name = _("member")
@@ -304,6 +263,9 @@ class Member(models.Model):
             errors["ethnicity"] = [ValidationError(_("Choose an ethnic group from the official list."), code="ethnicity")]
         if errors:
             raise ValidationError(errors)
+
+
+Member.FACT_FIELDS = tuple(key for key in facts.MEMBER_ANSWER_KEYS if key in {f.name for f in Member._meta.fields})
 
 
 class AssignmentQuerySet(models.QuerySet):

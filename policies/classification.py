@@ -5,7 +5,8 @@ as extended by Decree 351/2025/NĐ-CP. Every number (lines, bands, cut-off, ages
 carried by a ``StandardSpec``; nothing here is a literal threshold. Results are structured
 ``Reason`` codes (documented in ``REASON_CODES``) that the Django layer translates.
 
-This module imports only the standard library; a test checks that.
+This module imports only the standard library and the pure fact declaration ``policies.facts``;
+a test checks that.
 """
 
 from __future__ import annotations
@@ -18,38 +19,22 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-AREA_TYPES = ("urban", "rural")
-SEXES = ("male", "female")
-SCHOOLING = ("none", "preschool", "primary", "lower_secondary", "upper_secondary", "vocational", "higher")
+import policies.facts as facts_declared
+
+# The vocabulary of the facts, from their one declaration (policies/facts.py).
+AREA_TYPES = facts_declared.values_of("area_type")
+SEXES = facts_declared.values_of("sex")
+SCHOOLING = facts_declared.values_of("schooling")
 # Ordered lowest to highest: the adult-education rule compares ranks.
-EDUCATION = ("none", "primary", "lower_secondary", "upper_secondary", "college_or_higher")
-EMPLOYMENT = (
-    "wage_with_contract",
-    "wage_without_contract",
-    "self_employed",
-    "unemployed",
-    "student",
-    "retired",
-    "homemaker",
-    "other_not_working",
-)
-WORKING_CAPACITY = ("full", "partial", "none")
-NUTRITION = ("normal", "stunted", "underweight")
-WATER_SOURCES = (
-    "piped",
-    "drilled_well",
-    "protected_dug_well",
-    "protected_spring",
-    "rain_water",
-    "bottled",
-    "unprotected_well",
-    "surface_water",
-    "other",
-)
-LATRINES = ("septic", "semi_septic", "pour_flush", "ventilated_pit", "double_vault", "simple_pit", "none", "other")
-DEVICES = ("tv", "radio", "computer", "smartphone")
-INCOME_SOURCES = ("wages", "agriculture", "business", "pension", "social_allowance", "remittances", "other")
-HOUSING_PARTS = ("walls", "columns", "roof")
+EDUCATION = facts_declared.values_of("education")
+EMPLOYMENT = facts_declared.values_of("employment")
+WORKING_CAPACITY = facts_declared.values_of("working_capacity")
+NUTRITION = facts_declared.values_of("nutrition")
+WATER_SOURCES = facts_declared.values_of("water_source")
+LATRINES = facts_declared.values_of("latrine")
+DEVICES = facts_declared.values_of("devices")
+INCOME_SOURCES = facts_declared.values_of("income_12m")
+HOUSING_PARTS = facts_declared.values_of("durable_parts")
 CLASSES = ("poor", "near_poor", "average", "not_poor")
 
 # Income from state social allowances is left out when identifying average-living-standard
@@ -72,6 +57,10 @@ REASON_CODES: dict[str, str] = {
     "unhygienic_latrine": "the household's latrine ({latrine}) is not hygienic",
     "no_telecom": "no member uses telecom or internet services",
     "no_information_device": "the household has none of {devices} and is out of reach of the village loudspeaker",
+    # Generic rule kinds: question is a fact key, answer one of its values (yes/no: a bool).
+    "household_answer": "the answer to “{question}” is “{answer}”",
+    "member_answer": "{member_name}, aged {age}: {question}: {answer}",
+    "members_share_answer": "{count} of {members} members in the age band: {question}: {answers}, more than {share} of them",
     # Classification reasons.
     "income_at_or_below_line": "income is {per_person} đồng per person per month, at or under the line of {line}",
     "income_above_line": "income is {per_person} đồng per person per month, above the line of {line}",
@@ -87,6 +76,7 @@ REASON_CODES: dict[str, str] = {
     "deprivations_at_or_above_cutoff": "deprived on {count} indicators, at or above the cut-off of {cutoff}",
     "deprivations_below_cutoff": "deprived on {count} indicators, below the cut-off of {cutoff}",
     "standard_incomplete": "the standard has no {missing} for {area_type} areas yet, so no class can be given",
+    "answers_missing": "the survey has not answered {questions} yet, so no class is given on default answers",
 }
 
 
@@ -133,13 +123,16 @@ class MemberFacts:
     receives_social_allowance: bool
     nutrition: str
 
+    # Answers to declared member facts that have no attribute above, keyed by fact (None: not answered).
+    answers: Mapping[str, object] = field(default_factory=dict, hash=False)
+
     def __post_init__(self) -> None:
-        _check_choice("sex", self.sex, SEXES)
-        _check_choice("schooling", self.schooling, SCHOOLING)
-        _check_choice("education", self.education, EDUCATION)
-        _check_choice("employment", self.employment, EMPLOYMENT)
-        _check_choice("working_capacity", self.working_capacity, WORKING_CAPACITY)
-        _check_choice("nutrition", self.nutrition, NUTRITION)
+        _check_declared(self, facts_declared.MEMBER_FACTS, member=True)
+
+    def answer(self, key: str) -> object:
+        """The answer to a declared member fact, None when not answered."""
+        fact = facts_declared.MEMBERS[key]
+        return getattr(self, fact.name) if fact.name in _MEMBER_ATTRIBUTES else self.answers.get(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,26 +150,50 @@ class HouseholdFacts:
     income_12m: Mapping[str, int] = field(hash=False)
     in_agriculture: bool
 
+    # Answers to declared household facts that have no attribute above (the case's answers
+    # document), keyed by fact; a fact missing here is not answered.
+    answers: Mapping[str, object] = field(default_factory=dict, hash=False)
+    # Facts the survey has not answered yet (their attribute holds a default): a standard that reads
+    # one of them gives no class (``missing_answers``). Empty for the calculator, which asks all.
+    unanswered: frozenset[str] = frozenset()
+
     def __post_init__(self) -> None:
-        _check_choice("area_type", self.area_type, AREA_TYPES)
-        _check_choice("water_source", self.water_source, WATER_SOURCES)
-        _check_choice("latrine", self.latrine, LATRINES)
-        _check_subset("durable_parts", self.durable_parts, HOUSING_PARTS)
-        _check_subset("devices", self.devices, DEVICES)
-        _check_subset("income_12m", self.income_12m, INCOME_SOURCES)
-        for source, amount in self.income_12m.items():
-            # Money is integer đồng: a float or bool here is a caller bug, not data.
-            if type(amount) is not int:
-                raise TypeError(f"income_12m[{source!r}] must be int đồng, got {amount!r}")
-        if isinstance(self.floor_area_m2, float) or not isinstance(self.floor_area_m2, Decimal | int):
-            raise TypeError(f"floor_area_m2 must be Decimal, got {self.floor_area_m2!r}")
-        if self.floor_area_m2 < 0:
-            raise ValueError("floor_area_m2 must not be negative")
+        _check_declared(self, facts_declared.HOUSEHOLD_FACTS, member=False)
         object.__setattr__(self, "members", tuple(self.members))
         object.__setattr__(self, "durable_parts", frozenset(self.durable_parts))
         object.__setattr__(self, "devices", frozenset(self.devices))
         object.__setattr__(self, "floor_area_m2", Decimal(self.floor_area_m2))
         object.__setattr__(self, "income_12m", MappingProxyType(dict(self.income_12m)))
+        object.__setattr__(self, "unanswered", frozenset(self.unanswered))
+
+    def answer(self, key: str) -> object:
+        """The answer to a declared household fact, None when not answered."""
+        if key in self.unanswered:
+            return None
+        fact = facts_declared.HOUSEHOLD[key]
+        if fact.name in _HOUSEHOLD_ATTRIBUTES:
+            return getattr(self, fact.name)
+        return self.answers.get(key)
+
+
+_MEMBER_ATTRIBUTES = frozenset(MemberFacts.__dataclass_fields__) - {"answers", "ref"}
+_HOUSEHOLD_ATTRIBUTES = frozenset(HouseholdFacts.__dataclass_fields__) - {"answers", "unanswered", "members", "reference_date"}
+
+
+def _check_declared(obj: MemberFacts | HouseholdFacts, declared: tuple[facts_declared.Fact, ...], *, member: bool) -> None:
+    """Input checks derived from the declaration: each attribute and each extra answer is a valid
+    value of its declared fact, and no answer is of an undeclared fact."""
+    attributes = _MEMBER_ATTRIBUTES if member else _HOUSEHOLD_ATTRIBUTES
+    for fact in declared:
+        if fact.name in attributes:
+            fact.check(getattr(obj, fact.name))
+    extra = {k: v for k, v in obj.answers.items()}
+    shadowed = [k for k in extra if facts_declared.FACTS.get(k) and facts_declared.FACTS[k].name in attributes]
+    if shadowed:
+        raise ValueError(f"answers {shadowed} have their own attribute")
+    facts_declared.check_answers(extra, member=member)
+    converted = {k: (frozenset(v) if isinstance(v, list | set | tuple) else v) for k, v in extra.items()}
+    object.__setattr__(obj, "answers", MappingProxyType(converted))
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +285,8 @@ class ClassificationResult:
     deprivation_count: int
     average_band_applies: bool
     reasons: tuple[Reason, ...]
+    # Facts the standard reads that the survey has not answered: while any is, no class is given.
+    missing_answers: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,14 +336,26 @@ RULE_PARAMS: dict[str, tuple[str, ...]] = {}
 _RULE_CHECKS: dict[str, Callable[[Mapping[str, Any]], None]] = {}
 
 
+# The declared facts (policies/facts.py) each rule reads: a tuple, or a function of the params for a
+# generic rule kind. The survey asks what the round's standards read (``facts_read``).
+RULE_READS: dict[str, tuple[str, ...] | Callable[[Mapping[str, Any]], tuple[str, ...]]] = {}
+
+
 def register_rule(
-    name: str, params: tuple[str, ...] = (), check: Callable[[Mapping[str, Any]], None] | None = None
+    name: str,
+    params: tuple[str, ...] = (),
+    check: Callable[[Mapping[str, Any]], None] | None = None,
+    reads: tuple[str, ...] | Callable[[Mapping[str, Any]], tuple[str, ...]] = (),
 ) -> Callable[[Rule], Rule]:
     def decorator(fn: Rule) -> Rule:
         if name in RULES:
             raise ValueError(f"rule {name!r} is already registered")
+        undeclared = [key for key in (reads if isinstance(reads, tuple) else ()) if key not in facts_declared.FACTS]
+        if undeclared:
+            raise ValueError(f"rule {name!r} reads undeclared facts {undeclared}")
         RULES[name] = fn
         RULE_PARAMS[name] = params
+        RULE_READS[name] = reads
         if check is not None:
             _RULE_CHECKS[name] = check
         return fn
@@ -348,7 +379,7 @@ def _validate_indicator(indicator: IndicatorSpec) -> None:
 _WORKING_AGE = ("working_age_from", "working_age_to_male", "working_age_to_female")
 
 
-@register_rule("employment", params=_WORKING_AGE)
+@register_rule("employment", params=_WORKING_AGE, reads=("sex", "employment"))
 def rule_employment(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 1 (employment).
 
@@ -374,6 +405,7 @@ def _check_dependants(p: Mapping[str, Any]) -> None:
     "dependants",
     params=("share", "dependant_definition", "child_age_under", "elderly_age", *_WORKING_AGE),
     check=_check_dependants,
+    reads=("sex", "working_capacity", "has_disability", "receives_social_allowance"),
 )
 def rule_dependants(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 2 (dependants in the household).
@@ -411,7 +443,7 @@ def rule_dependants(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason,
     return ()
 
 
-@register_rule("child_nutrition", params=("child_age_under",))
+@register_rule("child_nutrition", params=("child_age_under",), reads=("nutrition",))
 def rule_child_nutrition(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 3 (nutrition).
 
@@ -424,7 +456,7 @@ def rule_child_nutrition(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Re
     )
 
 
-@register_rule("health_insurance", params=("min_age",))
+@register_rule("health_insurance", params=("min_age",), reads=("has_health_insurance",))
 def rule_health_insurance(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 4 (health insurance).
 
@@ -444,7 +476,12 @@ def _check_adult_education(p: Mapping[str, Any]) -> None:
             raise ValueError(f"malformed education band {dict(band)}")
 
 
-@register_rule("adult_education", params=("bands",), check=_check_adult_education)
+@register_rule(
+    "adult_education",
+    params=("bands",),
+    check=_check_adult_education,
+    reads=("schooling", "education", "has_vocational_training"),
+)
 def rule_adult_education(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 5 (adult education).
 
@@ -468,7 +505,7 @@ def rule_adult_education(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Re
     return tuple(reasons)
 
 
-@register_rule("child_schooling", params=("age_from", "age_to"))
+@register_rule("child_schooling", params=("age_from", "age_to"), reads=("schooling",))
 def rule_child_schooling(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 6 (children's school attendance).
 
@@ -487,7 +524,7 @@ def _check_housing(p: Mapping[str, Any]) -> None:
     _check_subset("parts", p["parts"], HOUSING_PARTS)
 
 
-@register_rule("housing_quality", params=("parts", "min_non_durable"), check=_check_housing)
+@register_rule("housing_quality", params=("parts", "min_non_durable"), check=_check_housing, reads=("durable_parts",))
 def rule_housing_quality(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 7 (housing quality).
 
@@ -500,7 +537,7 @@ def rule_housing_quality(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Re
     return ()
 
 
-@register_rule("floor_area", params=("min_m2_per_person",))
+@register_rule("floor_area", params=("min_m2_per_person",), reads=("floor_area_m2",))
 def rule_floor_area(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 8 (floor area per person).
 
@@ -520,7 +557,7 @@ def _check_water(p: Mapping[str, Any]) -> None:
     _check_subset("acceptable", p["acceptable"], WATER_SOURCES)
 
 
-@register_rule("drinking_water", params=("acceptable",), check=_check_water)
+@register_rule("drinking_water", params=("acceptable",), check=_check_water, reads=("water_source",))
 def rule_drinking_water(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 9 (domestic water).
 
@@ -535,7 +572,7 @@ def _check_latrine(p: Mapping[str, Any]) -> None:
     _check_subset("acceptable", p["acceptable"], LATRINES)
 
 
-@register_rule("hygienic_latrine", params=("acceptable",), check=_check_latrine)
+@register_rule("hygienic_latrine", params=("acceptable",), check=_check_latrine, reads=("latrine",))
 def rule_hygienic_latrine(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 10 (hygienic latrine).
 
@@ -546,7 +583,7 @@ def rule_hygienic_latrine(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[R
     return ()
 
 
-@register_rule("telecom_use")
+@register_rule("telecom_use", reads=("uses_telecom",))
 def rule_telecom_use(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 11 (use of telecom services).
 
@@ -559,7 +596,7 @@ def _check_devices(p: Mapping[str, Any]) -> None:
     _check_subset("devices", p["devices"], DEVICES)
 
 
-@register_rule("information_devices", params=("devices",), check=_check_devices)
+@register_rule("information_devices", params=("devices",), check=_check_devices, reads=("devices", "within_loudspeaker_reach"))
 def rule_information_devices(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
     """Decree 07/2021/NĐ-CP, Annex, indicator 12 (means of access to information).
 
@@ -570,6 +607,156 @@ def rule_information_devices(facts: HouseholdFacts, spec: IndicatorSpec) -> tupl
     if not facts.devices & set(wanted) and not facts.within_loudspeaker_reach:
         return (Reason("no_information_device", params={"devices": wanted}),)
     return ()
+
+
+# --------------------------------------------------------------------------------------------
+# Generic rule kinds: a simple indicator over a declared fact is configured in the standard's data
+# (rule + params), not coded. The fact is named by its key in policies/facts.py.
+# --------------------------------------------------------------------------------------------
+
+
+def _declared_fact(p: Mapping[str, Any], *, member: bool) -> facts_declared.Fact:
+    declared = facts_declared.MEMBERS if member else facts_declared.HOUSEHOLD
+    fact = declared.get(p["fact"])
+    if fact is None:
+        raise ValueError(f"{p['fact']!r} is not a declared {'member' if member else 'household'} fact")
+    return fact
+
+
+def _check_answer_values(fact: facts_declared.Fact, values: object) -> None:
+    if isinstance(values, str) or not isinstance(values, tuple | list):
+        raise ValueError(f"values must be a list, got {values!r}")
+    if fact.kind == "yes_no":
+        if not all(type(value) is bool for value in values):
+            raise ValueError(f"values of the yes/no fact {fact.key!r} are true / false")
+    elif fact.kind in ("choice", "multi_choice"):
+        _check_subset("values", values, fact.value_keys)
+    else:
+        raise ValueError(f"fact {fact.key!r} of kind {fact.kind!r} cannot be compared with a set of values")
+
+
+def _matches(fact: facts_declared.Fact, answer: object, values: Iterable[object]) -> bool:
+    if fact.kind == "multi_choice":
+        return bool(frozenset(answer) & set(values))  # type: ignore[arg-type]
+    return answer in tuple(values)
+
+
+def _check_household_answer_in(p: Mapping[str, Any]) -> None:
+    fact = _declared_fact(p, member=False)
+    _check_answer_values(fact, p["values"])
+    _check_choice("deprived_when", p["deprived_when"], ("in", "not_in"))
+
+
+def _reads_fact(p: Mapping[str, Any]) -> tuple[str, ...]:
+    return (p["fact"],)
+
+
+@register_rule(
+    "household_answer_in", params=("fact", "values", "deprived_when"), check=_check_household_answer_in, reads=_reads_fact
+)
+def rule_household_answer_in(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
+    """Generic: deprived when the household's answer to ``fact`` is (``deprived_when`` "in") or is not
+    ("not_in") one of ``values``; for a multi-choice fact, "in" means any of them was ticked. An
+    unanswered fact deprives nothing; the result names it as missing instead."""
+    p = spec.params
+    fact = facts_declared.HOUSEHOLD[p["fact"]]  # type: ignore[index]
+    answer = facts.answer(fact.key)
+    if answer is None:
+        return ()
+    hit = _matches(fact, answer, p["values"])  # type: ignore[arg-type]
+    if hit == (p["deprived_when"] == "in"):
+        shown = tuple(sorted(answer)) if fact.kind == "multi_choice" else answer  # type: ignore[call-overload]
+        return (Reason("household_answer", params={"question": fact.key, "answer": shown}),)
+    return ()
+
+
+def _check_household_yes_no(p: Mapping[str, Any]) -> None:
+    fact = _declared_fact(p, member=False)
+    if fact.kind != "yes_no" or type(p["deprived_when"]) is not bool:
+        raise ValueError(f"household_yes_no needs a yes/no fact and deprived_when true or false, got {dict(p)}")
+
+
+@register_rule("household_yes_no", params=("fact", "deprived_when"), check=_check_household_yes_no, reads=_reads_fact)
+def rule_household_yes_no(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
+    """Generic: deprived when the household's yes/no answer to ``fact`` equals ``deprived_when``."""
+    key = spec.params["fact"]
+    answer = facts.answer(key)  # type: ignore[arg-type]
+    if answer is not None and answer is spec.params["deprived_when"]:
+        return (Reason("household_answer", params={"question": key, "answer": answer}),)
+    return ()
+
+
+def _check_members_meet(p: Mapping[str, Any]) -> None:
+    fact = _declared_fact(p, member=True)
+    _check_answer_values(fact, p["values"])
+    for bound in ("age_from", "age_to"):
+        if p[bound] is not None and (type(p[bound]) is not int or p[bound] < 0):
+            raise ValueError(f"{bound} must be a whole age or null")
+    if p["age_from"] is not None and p["age_to"] is not None and p["age_from"] > p["age_to"]:
+        raise ValueError("age_from is above age_to")
+    if p["share"] is not None and not 0 <= _exact(p["share"]) < 1:
+        raise ValueError("share must be null (any member) or in [0, 1)")
+
+
+def _in_band(age: int, p: Mapping[str, object]) -> bool:
+    return (p["age_from"] is None or age >= p["age_from"]) and (p["age_to"] is None or age <= p["age_to"])  # type: ignore[operator]
+
+
+@register_rule(
+    "members_meet",
+    params=("fact", "values", "age_from", "age_to", "share"),
+    check=_check_members_meet,
+    reads=_reads_fact,
+)
+def rule_members_meet(facts: HouseholdFacts, spec: IndicatorSpec) -> tuple[Reason, ...]:
+    """Generic: among members aged ``age_from``..``age_to`` (inclusive; null: no bound) whose answer to
+    the member ``fact`` is one of ``values``: with ``share`` null, deprived when any is (one reason
+    per member); else deprived when they are strictly more than ``share`` of the members in the band."""
+    p = spec.params
+    fact = facts_declared.MEMBERS[p["fact"]]  # type: ignore[index]
+    band = [(m, age) for m, age in _ages(facts) if _in_band(age, p)]
+    meeting = [(m, age) for m, age in band if (a := m.answer(fact.key)) is not None and _matches(fact, a, p["values"])]  # type: ignore[arg-type]
+    if p["share"] is None:
+        return tuple(
+            _member_reason("member_answer", m, age=age, question=fact.key, answer=m.answer(fact.key)) for m, age in meeting
+        )
+    if band and Fraction(len(meeting), len(band)) > _exact(p["share"]):
+        return (
+            Reason(
+                "members_share_answer",
+                params={
+                    "count": len(meeting),
+                    "members": len(band),
+                    "question": fact.key,
+                    "answers": tuple(p["values"]),  # type: ignore[call-overload]
+                    "share": str(p["share"]),
+                },
+            ),
+        )
+    return ()
+
+
+def facts_read(standard: StandardSpec) -> tuple[str, ...]:
+    """The declared facts the standard's indicators read, in declaration order: what the survey asks."""
+    keys: set[str] = set()
+    for spec in standard.indicators:
+        reads = RULE_READS[spec.rule]
+        keys.update(reads(spec.params) if callable(reads) else reads)
+    return tuple(key for key in facts_declared.FACTS if key in keys)
+
+
+def missing_answers(facts: HouseholdFacts, standard: StandardSpec) -> tuple[str, ...]:
+    """Facts the standard reads that the survey has not answered yet: a household fact with no
+    answer, or a member fact some member of the ages it is asked for has no answer to."""
+    missing = []
+    for key in facts_read(standard):
+        fact = facts_declared.FACTS[key]
+        if fact.member:
+            if any(m.answer(key) is None for m, age in _ages(facts) if fact.asked_at(age)):
+                missing.append(key)
+        elif facts.answer(key) is None:
+            missing.append(key)
+    return tuple(missing)
 
 
 # --------------------------------------------------------------------------------------------
@@ -619,8 +806,12 @@ def classify(facts: HouseholdFacts, standard: StandardSpec) -> ClassificationRes
 
     reasons: list[Reason] = []
     household_class: str | None
+    unanswered = missing_answers(facts, standard)
     missing = [name for name, value in (("income_line", line), ("deprivation_cutoff", cutoff)) if value is None]
-    if missing:
+    if unanswered:
+        household_class = None
+        reasons.append(Reason("answers_missing", params={"questions": unanswered}))
+    elif missing:
         household_class = None
         reasons.append(Reason("standard_incomplete", params={"missing": tuple(missing), "area_type": facts.area_type}))
     elif total <= line * 12 * members:  # type: ignore[operator]
@@ -663,6 +854,7 @@ def classify(facts: HouseholdFacts, standard: StandardSpec) -> ClassificationRes
         deprivation_count=count,
         average_band_applies=facts.in_agriculture,
         reasons=tuple(reasons),
+        missing_answers=unanswered,
     )
 
 

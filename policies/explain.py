@@ -37,6 +37,12 @@ REASON_TEMPLATES = {
     "unhygienic_latrine": gettext_lazy("the household's latrine (%(latrine)s) is not hygienic"),
     "no_telecom": gettext_lazy("no member uses telecom or internet services"),
     "no_information_device": gettext_lazy("the household has none of %(devices)s and is out of reach of the village loudspeaker"),
+    "household_answer": gettext_lazy("the answer to “%(question)s” is “%(answer)s”"),
+    "member_answer": gettext_lazy("%(member_name)s, aged %(age)s: %(question)s: %(answer)s"),
+    "members_share_answer": gettext_lazy(
+        "%(count)s of %(members)s members in the age band: %(question)s: %(answers)s, more than %(share)s of them"
+    ),
+    "answers_missing": gettext_lazy("the survey has not answered %(questions)s yet, so no class is given on default answers"),
     "income_at_or_below_line": gettext_lazy("income is %(per_person)s per person per month, at or under the line of %(line)s"),
     "income_above_line": gettext_lazy("income is %(per_person)s per person per month, above the line of %(line)s"),
     "income_within_average_band": gettext_lazy(
@@ -100,8 +106,20 @@ def _in_sentence(text: str) -> str:
 
 def reason_params(reason: Reason) -> dict[str, str]:
     params: dict[str, str] = {"member_name": reason.member_name or ""}
+    question = reason.params.get("question")
     for key, value in reason.params.items():
-        if key in _MONEY:
+        if key == "question":
+            params[key] = _in_sentence(str(v.fact_label(value)))  # type: ignore[arg-type]
+        elif key == "answer":
+            if isinstance(value, tuple | list | frozenset):
+                params[key] = _join(_in_sentence(v.value_label(question, item)) for item in value)  # type: ignore[arg-type]
+            else:
+                params[key] = _in_sentence(v.value_label(question, value))  # type: ignore[arg-type]
+        elif key == "answers":
+            params[key] = _join(_in_sentence(v.value_label(question, item)) for item in value)  # type: ignore[arg-type, attr-defined]
+        elif key == "questions":
+            params[key] = _join(_in_sentence(str(v.fact_label(item))) for item in value)  # type: ignore[attr-defined]
+        elif key in _MONEY:
             params[key] = format_vnd(value)  # type: ignore[arg-type]
         elif key in _ENUM:
             params[key] = _in_sentence(v.label(_ENUM[key], value))  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policies import classification as engine
+from policies import facts as declared
 from policies import vocabulary as v
 from policies.models import PovertyStandard, SupportPolicyVersion
 
@@ -60,69 +61,108 @@ class MoneyField(forms.Field):
         return int(re.sub(r"[. ]", "", text))
 
 
-class HouseholdFactsForm(forms.Form):
-    """The household-level facts (everything except the members)."""
+def fact_field(fact: declared.Fact, *, survey: bool = False) -> forms.Field:
+    """The form field that asks one declared fact (label, values, help from the declaration).
 
-    area_type = forms.ChoiceField(label=_("Area type"), choices=v.AREA_TYPE_CHOICES, initial="urban")
+    A money-by-source fact is several fields (one per source): see the callers."""
+    common = {"label": v.fact_label(fact.key), "help_text": v.fact_help(fact.key)}
+    if fact.kind == "text":
+        return forms.CharField(max_length=150, **common)
+    if fact.kind == "date":
+        return forms.DateField(input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **common)
+    if fact.kind == "choice":
+        if fact.member:
+            return forms.ChoiceField(choices=v.fact_choices(fact.key), initial=fact.value_keys[0], **common)
+        if survey:
+            return forms.ChoiceField(choices=v.fact_choices(fact.key), widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=v.fact_choices(fact.key), **common)
+    if fact.kind == "multi_choice":
+        return forms.MultipleChoiceField(
+            choices=v.fact_choices(fact.key), required=False, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if fact.kind == "yes_no":
+        return forms.BooleanField(required=False, **common)
+    if fact.kind == "decimal":
+        return forms.DecimalField(
+            min_value=Decimal(0),
+            max_value=Decimal(100000),
+            max_digits=8,
+            decimal_places=2,
+            localize=True,
+            error_messages={"min_value": _("The floor area cannot be negative.")},
+            **common,
+        )
+    raise ValueError(f"no single form field for fact {fact.key!r} of kind {fact.kind!r}")
+
+
+def fact_value(fact: declared.Fact, cleaned: object) -> object:
+    """A form's cleaned value in the engine's form."""
+    return frozenset(cleaned) if fact.kind == "multi_choice" else cleaned  # type: ignore[arg-type]
+
+
+def _attribute_facts(cls) -> frozenset[str]:
+    return frozenset(cls.__dataclass_fields__)
+
+
+class HouseholdFactsForm(forms.Form):
+    """The household-level facts (everything except the members), from the fact declaration.
+
+    A fact the engine keeps in its answers document may be left unanswered: a standard that reads it
+    then names it as missing instead of classifying on a default."""
+
     reference_date = forms.DateField(
         label=_("Reference date"),
         input_formats=DATE_INPUT_FORMATS,
         widget=DateInput(),
         help_text=_("Ages and the standards in force are taken on this day."),
     )
-    durable_parts = forms.MultipleChoiceField(
-        label=_("Main parts of the dwelling made of durable material"),
-        choices=v.HOUSING_PART_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    floor_area_m2 = forms.DecimalField(
-        label=_("Living floor area (m²)"),
-        min_value=Decimal(0),
-        max_value=Decimal(100000),
-        max_digits=8,
-        decimal_places=2,
-        localize=True,
-        error_messages={"min_value": _("The floor area cannot be negative.")},
-    )
-    water_source = forms.ChoiceField(label=_("Main drinking-water source"), choices=v.WATER_SOURCE_CHOICES)
-    latrine = forms.ChoiceField(label=_("Latrine"), choices=v.LATRINE_CHOICES)
-    uses_telecom = forms.BooleanField(label=_("A member uses telephone or internet services"), required=False)
-    devices = forms.MultipleChoiceField(
-        label=_("Information devices the household has"),
-        choices=v.DEVICE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    within_loudspeaker_reach = forms.BooleanField(label=_("Within reach of the village loudspeaker"), required=False)
-    in_agriculture = forms.BooleanField(
-        label=_("Household works in agriculture, forestry, fishery or salt-making"), required=False
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reference_date"].initial = timezone.localdate()
-        # One money field per income source, in the engine's order.
-        for source, source_label in v.INCOME_SOURCE_CHOICES:
-            self.fields[f"income_{source}"] = MoneyField(label=_("%(source)s, last 12 months (đồng)") % {"source": source_label})
+        attributes = _attribute_facts(engine.HouseholdFacts)
+        for fact in declared.HOUSEHOLD_FACTS:
+            if fact.kind == "money_by_source":
+                # One money field per income source, in the declared order.
+                for source, source_label in v.fact_choices(fact.key):
+                    self.fields[f"income_{source}"] = MoneyField(
+                        label=_("%(source)s, last 12 months (đồng)") % {"source": source_label}
+                    )
+                continue
+            field = fact_field(fact)
+            if fact.name not in attributes and isinstance(field, forms.ChoiceField):
+                field.required = False
+                field.choices = [("", _("— not answered —")), *field.choices]
+            self.fields[fact.key] = field
+        self.fields["area_type"].initial = "urban"
+        self.order_fields(["area_type", "reference_date"])
 
     def income_fields(self):
         return [self[f"income_{source}"] for source in engine.INCOME_SOURCES]
 
+    def sections(self) -> list[tuple[object, list]]:
+        """(title, bound fields) per survey section, in the declared order, for the page."""
+        rows = []
+        for key, title in v.SECTION_CHOICES:
+            if key == "members":
+                continue
+            fields = []
+            for fact in declared.section_facts(key):
+                if fact.kind == "money_by_source":
+                    fields.extend(self.income_fields())
+                else:
+                    fields.append(self[fact.key])
+            rows.append((title, fields))
+        return rows
+
 
 class MemberFactsForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    birth_date = forms.DateField(label=_("Date of birth"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
-    sex = forms.ChoiceField(label=_("Sex"), choices=v.SEX_CHOICES, initial="male")
-    has_health_insurance = forms.BooleanField(label=_("Has a health insurance card"), required=False)
-    schooling = forms.ChoiceField(label=_("Currently studying at"), choices=v.SCHOOLING_CHOICES, initial="none")
-    education = forms.ChoiceField(label=_("Highest level completed"), choices=v.EDUCATION_CHOICES, initial="none")
-    has_vocational_training = forms.BooleanField(label=_("Has vocational or on-the-job training"), required=False)
-    employment = forms.ChoiceField(label=_("Employment"), choices=v.EMPLOYMENT_CHOICES, initial="wage_with_contract")
-    working_capacity = forms.ChoiceField(label=_("Working capacity"), choices=v.WORKING_CAPACITY_CHOICES, initial="full")
-    has_disability = forms.BooleanField(label=_("Has a disability"), required=False)
-    receives_social_allowance = forms.BooleanField(label=_("Receives a monthly social allowance"), required=False)
-    nutrition = forms.ChoiceField(label=_("Nutrition (children under 16)"), choices=v.NUTRITION_CHOICES, initial="normal")
+    """One member's facts, from the fact declaration."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for fact in declared.MEMBER_FACTS:
+            self.fields[fact.name] = fact_field(fact)
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
@@ -143,40 +183,32 @@ MemberFormSet = forms.formset_factory(MemberFactsForm, formset=BaseMemberFormSet
 
 
 def member_facts(cleaned: dict, ref: str) -> engine.MemberFacts:
-    return engine.MemberFacts(
-        ref=ref,
-        full_name=cleaned["full_name"],
-        birth_date=cleaned["birth_date"],
-        sex=cleaned["sex"],
-        has_health_insurance=cleaned["has_health_insurance"],
-        schooling=cleaned["schooling"],
-        education=cleaned["education"],
-        has_vocational_training=cleaned["has_vocational_training"],
-        employment=cleaned["employment"],
-        working_capacity=cleaned["working_capacity"],
-        has_disability=cleaned["has_disability"],
-        receives_social_allowance=cleaned["receives_social_allowance"],
-        nutrition=cleaned["nutrition"],
-    )
+    attributes = _attribute_facts(engine.MemberFacts)
+    values = {f.name: fact_value(f, cleaned[f.name]) for f in declared.MEMBER_FACTS if f.name in attributes}
+    answers = {
+        f.key: fact_value(f, cleaned[f.name])
+        for f in declared.MEMBER_FACTS
+        if f.name not in attributes and cleaned.get(f.name) not in (None, "")
+    }
+    return engine.MemberFacts(ref=ref, answers=answers, **values)
 
 
 def household_facts(form: HouseholdFactsForm, members: list[engine.MemberFacts]) -> engine.HouseholdFacts:
     """The engine's facts from a valid household form and the members' facts."""
     data = form.cleaned_data
-    return engine.HouseholdFacts(
-        reference_date=data["reference_date"],
-        area_type=data["area_type"],
-        members=tuple(members),
-        durable_parts=frozenset(data["durable_parts"]),
-        floor_area_m2=data["floor_area_m2"],
-        water_source=data["water_source"],
-        latrine=data["latrine"],
-        uses_telecom=data["uses_telecom"],
-        devices=frozenset(data["devices"]),
-        within_loudspeaker_reach=data["within_loudspeaker_reach"],
-        income_12m={source: data[f"income_{source}"] for source in engine.INCOME_SOURCES},
-        in_agriculture=data["in_agriculture"],
-    )
+    attributes = _attribute_facts(engine.HouseholdFacts)
+    values: dict[str, object] = {}
+    answers: dict[str, object] = {}
+    for fact in declared.HOUSEHOLD_FACTS:
+        if fact.kind == "money_by_source":
+            value: object = {source: data[f"income_{source}"] for source in fact.value_keys}
+        else:
+            value = fact_value(fact, data[fact.key])
+        if fact.name in attributes:
+            values[fact.name] = value
+        elif value not in (None, ""):
+            answers[fact.key] = value
+    return engine.HouseholdFacts(reference_date=data["reference_date"], members=tuple(members), answers=answers, **values)
 
 
 def calculator_facts(form: HouseholdFactsForm, formset: MemberFormSet) -> engine.HouseholdFacts | None:

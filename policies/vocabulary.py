@@ -1,99 +1,54 @@
 """Translated labels for the engine's enumeration values.
 
-The engine (``policies.classification``) speaks in English constants; every screen that asks for or
-shows one of them uses these (value, lazy label) lists: the calculator now, the review survey forms
-later. ``tests/policies/test_explain.py`` fails when the engine gains a value without a label here.
+The values of survey facts and their one label are declared in ``policies.facts``; the lists here
+are derived from it (``fact_choices``) and translated lazily. Every screen that asks for or shows a
+value uses them: the calculator, the survey, the registry, the reports, the explanations. ``tests/policies/test_explain.py`` fails when the engine gains a value without a label here.
 """
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-AREA_TYPE_CHOICES = [
-    ("urban", _("Urban (ward)")),
-    ("rural", _("Rural (commune)")),
-]
-SEX_CHOICES = [
-    ("male", _("Male")),
-    ("female", _("Female")),
-]
-SCHOOLING_CHOICES = [
-    ("none", _("Not studying")),
-    ("preschool", _("Preschool")),
-    ("primary", _("Primary school")),
-    ("lower_secondary", _("Lower-secondary school")),
-    ("upper_secondary", _("Upper-secondary school")),
-    ("vocational", _("Vocational training")),
-    ("higher", _("College or university")),
-]
-EDUCATION_CHOICES = [
-    ("none", _("Less than primary")),
-    ("primary", _("Primary completed")),
-    ("lower_secondary", _("Lower secondary completed")),
-    ("upper_secondary", _("Upper secondary completed")),
-    ("college_or_higher", _("College or higher")),
-]
-EMPLOYMENT_CHOICES = [
-    ("wage_with_contract", _("Works for wages with a labour contract")),
-    ("wage_without_contract", _("Works for wages without a labour contract")),
-    ("self_employed", _("Self-employed / farming / own business")),
-    ("unemployed", _("Unemployed, looking for work")),
-    ("student", _("Student")),
-    ("retired", _("Retired")),
-    ("homemaker", _("Homemaker")),
-    ("other_not_working", _("Other, not working")),
-]
-WORKING_CAPACITY_CHOICES = [
-    ("full", _("Full")),
-    ("partial", _("Partial")),
-    ("none", _("Unable to work")),
-]
-NUTRITION_CHOICES = [
-    ("normal", _("Normal")),
-    ("stunted", _("Stunted")),
-    ("underweight", _("Underweight")),
-]
-WATER_SOURCE_CHOICES = [
-    ("piped", _("Piped water")),
-    ("drilled_well", _("Drilled well")),
-    ("protected_dug_well", _("Protected dug well")),
-    ("protected_spring", _("Protected spring")),
-    ("rain_water", _("Rain water")),
-    ("bottled", _("Bottled water")),
-    ("unprotected_well", _("Unprotected well")),
-    ("surface_water", _("Surface water (river, lake, pond)")),
-    ("other", _("Other source")),
-]
-LATRINE_CHOICES = [
-    ("septic", _("Septic tank")),
-    ("semi_septic", _("Semi-septic tank")),
-    ("pour_flush", _("Pour-flush latrine")),
-    ("ventilated_pit", _("Ventilated improved pit")),
-    ("double_vault", _("Double-vault latrine")),
-    ("simple_pit", _("Simple pit latrine")),
-    ("none", _("No latrine")),
-    ("other", _("Other latrine")),
-]
-DEVICE_CHOICES = [
-    ("tv", _("Television")),
-    ("radio", _("Radio")),
-    ("computer", _("Computer")),
-    ("smartphone", _("Smartphone")),
-]
-HOUSING_PART_CHOICES = [
-    ("walls", _("Walls")),
-    ("columns", _("Columns")),
-    ("roof", _("Roof")),
-]
-INCOME_SOURCE_CHOICES = [
-    ("wages", _("Wages and salaries")),
-    ("agriculture", _("Net income from farming, forestry, fishery")),
-    ("business", _("Business and services")),
-    ("pension", _("Pensions")),
-    ("social_allowance", _("State social allowances")),
-    ("remittances", _("Money sent by relatives")),
-    ("other", _("Other income")),
-]
+from policies import facts
+
+
+def fact_choices(key: str) -> list[tuple[str, object]]:
+    """(value, lazy translated label) of a declared fact's values: the one label of each value."""
+    return [(value, _(text)) for value, text in facts.FACTS[key].values]
+
+
+def fact_label(key: str):
+    """The question of a declared fact, translated lazily."""
+    return _(facts.FACTS[key].label)
+
+
+def fact_help(key: str):
+    text = facts.FACTS[key].help
+    return _(text) if text else ""
+
+
+def value_label(key: str, value: object) -> str:
+    """The translated label of one answer to fact ``key`` (yes/no answers read "yes" / "no")."""
+    if isinstance(value, bool):
+        return str(YES_NO[value])
+    return label(fact_choices(key), value)  # type: ignore[arg-type]
+
+
+YES_NO = {True: _("yes"), False: _("no")}
+AREA_TYPE_CHOICES = fact_choices("area_type")
+SEX_CHOICES = fact_choices("sex")
+SCHOOLING_CHOICES = fact_choices("schooling")
+EDUCATION_CHOICES = fact_choices("education")
+EMPLOYMENT_CHOICES = fact_choices("employment")
+WORKING_CAPACITY_CHOICES = fact_choices("working_capacity")
+NUTRITION_CHOICES = fact_choices("nutrition")
+WATER_SOURCE_CHOICES = fact_choices("water_source")
+LATRINE_CHOICES = fact_choices("latrine")
+DEVICE_CHOICES = fact_choices("devices")
+HOUSING_PART_CHOICES = fact_choices("durable_parts")
+INCOME_SOURCE_CHOICES = fact_choices("income_12m")
+SECTION_CHOICES = [(key, _(title)) for key, title in facts.SECTIONS]
 CLASS_CHOICES = [
     ("poor", _("Poor household")),
     ("near_poor", _("Near-poor household")),
@@ -161,4 +116,12 @@ PARAM_LABELS = {
     "acceptable": _("acceptable"),
     "devices": _("devices"),
     "rule": _("rule"),
+    "fact": _("question"),
+    "values": _("answers"),
+    "deprived_when": _("deprived when"),
 }
+
+
+def text_choices(key: str, name: str) -> type[models.TextChoices]:
+    """A model's TextChoices for a declared fact (members named by value: ``Schooling.NONE``)."""
+    return models.TextChoices(name, [(value.upper(), (value, text)) for value, text in fact_choices(key)])

@@ -14,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from households.models import AdminUnit, Household, ResidentCount
+from policies import facts as declared
 from policies.models import PovertyStandard
 from reviews import services, tallies
+from reviews.facts import FROM_REGISTER, case_columns
 from reviews.models import Case, CaseResult, Class, OfficialStatus, ReviewRequest, ReviewRound
 
 DEMO_CITY_LINES = {
@@ -222,7 +224,13 @@ def seed_survey_progress(round_: ReviewRound, *, seed: int, keep_ward_code: str 
                 "water_source": rng.choices(list(WATER_WEIGHTS), weights=list(WATER_WEIGHTS.values()))[0],
                 "latrine": rng.choices(list(LATRINE_WEIGHTS), weights=list(LATRINE_WEIGHTS.values()))[0],
                 "uses_telecom": rng.random() < 0.85,
-                "devices": sorted(d for d in ("tv", "radio", "computer", "smartphone") if rng.random() < 0.4),
+                "devices": sorted(d for d in declared.values_of("devices") if rng.random() < 0.4),
+                # Facts kept in the answers document: mostly the first (not deprived) value of each.
+                "answers": {
+                    fact.key: fact.value_keys[0] if rng.random() < 0.8 else rng.choice(fact.value_keys)
+                    for fact in declared.HOUSEHOLD_FACTS
+                    if fact.kind == "choice" and not case_columns(fact) and fact.key not in FROM_REGISTER
+                },
                 "in_agriculture": in_agriculture,
                 "income_agriculture": income // 2 if in_agriculture else 0,
                 "income_wages": income - (income // 2 if in_agriculture else 0),

@@ -5,45 +5,99 @@ from __future__ import annotations
 from decimal import Decimal
 
 from policies import classification as engine
+from policies import facts as declared
 from reviews.models import Case, CaseMember
+
+# Declared facts a Case keeps as one column per value (a boolean per part, đồng per source).
+PER_VALUE_COLUMNS = {"durable_parts": "durable_", "income_12m": "income_"}
+# Facts the case does not ask: they come from the register.
+FROM_REGISTER = {"area_type"}
+
+
+def _columns(model) -> set[str]:
+    return {f.name for f in model._meta.concrete_fields}
+
+
+def case_columns(fact: declared.Fact) -> list[str]:
+    """The Case columns holding ``fact``; empty when it lives in the case's answers document."""
+    if fact.key in PER_VALUE_COLUMNS:
+        return [PER_VALUE_COLUMNS[fact.key] + value for value in fact.value_keys]
+    return [fact.key] if fact.key in _columns(Case) and fact.key not in FROM_REGISTER else []
+
+
+def member_columns() -> list[str]:
+    """The declared member facts CaseMember (and the registry's Member) have a column for."""
+    return [key for key in declared.MEMBERS if key in _columns(CaseMember)]
+
+
+def case_answer(case: Case, fact: declared.Fact) -> object:
+    """The case's answer to a household fact in engine form; None when not answered."""
+    columns = case_columns(fact)
+    if not columns:
+        raw = (case.answers or {}).get(fact.key)
+        return None if raw is None else fact.from_json(raw)
+    if fact.section not in (case.sections_done or ()):
+        return None
+    if fact.key == "durable_parts":
+        return frozenset(value for value, column in zip(fact.value_keys, columns, strict=True) if getattr(case, column))
+    if fact.key == "income_12m":
+        return {value: int(getattr(case, column) or 0) for value, column in zip(fact.value_keys, columns, strict=True)}
+    value = getattr(case, columns[0])
+    if value in (None, ""):
+        return None
+    return Decimal(value) if fact.kind == "decimal" else value
+
+
+def _placeholder(fact: declared.Fact) -> object:
+    """A valid value for an unanswered fact the engine holds as an attribute; the fact is passed as
+    unanswered, so no standard classifies on it."""
+    if fact.kind == "choice":
+        return "other" if "other" in fact.value_keys else fact.value_keys[0]
+    return {"multi_choice": frozenset(), "yes_no": False, "decimal": Decimal(0), "money_by_source": {}}[fact.kind]
+
+
+def check_case_answers(doc: dict) -> None:
+    """Refuse an answers document that is not valid for the declaration (raises ValueError)."""
+    column_backed = [key for key in doc if key in declared.HOUSEHOLD and case_columns(declared.HOUSEHOLD[key])]
+    if column_backed:
+        raise ValueError(f"{column_backed} have their own columns")
+    declared.answers_from_json(doc)
 
 
 def member_facts(member: CaseMember) -> engine.MemberFacts:
+    values = {fact.name: getattr(member, fact.key) for fact in declared.MEMBER_FACTS if fact.key in member_columns()}
     return engine.MemberFacts(
         ref=str(member.pk) if member.pk else f"new-{id(member)}",
-        full_name=member.full_name,
-        birth_date=member.date_of_birth,
-        sex=member.sex,
-        has_health_insurance=member.has_health_insurance,
-        schooling=member.schooling,
-        education=member.education,
-        has_vocational_training=member.has_vocational_training,
-        employment=member.employment,
-        working_capacity=member.working_capacity,
-        has_disability=member.has_disability,
-        receives_social_allowance=member.receives_social_allowance,
-        nutrition=member.nutrition,
+        answers=declared.answers_from_json(member.answers or {}, member=True),
+        **values,
     )
 
 
 def household_facts(case: Case, members: list[CaseMember]) -> engine.HouseholdFacts:
-    """Facts as of the round's last day (ages are taken on that day)."""
-    durable = {
-        part for part, ok in (("walls", case.durable_walls), ("columns", case.durable_columns), ("roof", case.durable_roof)) if ok
-    }
+    """Facts as of the round's last day (ages are taken on that day). A fact of a section not saved
+    yet, or missing from the answers document, is passed as unanswered."""
+    attributes = engine.HouseholdFacts.__dataclass_fields__
+    values: dict[str, object] = {}
+    answers: dict[str, object] = {}
+    unanswered = set()
+    for fact in declared.HOUSEHOLD_FACTS:
+        if fact.key in FROM_REGISTER:
+            continue
+        answer = case_answer(case, fact)
+        if fact.name in attributes:
+            if answer is None:
+                unanswered.add(fact.key)
+                answer = _placeholder(fact)
+            values[fact.name] = answer
+        elif answer is not None:
+            answers[fact.key] = answer
     return engine.HouseholdFacts(
         reference_date=case.round.ends_on,
         area_type=case.village.area_type,
         members=tuple(member_facts(m) for m in members),
-        durable_parts=frozenset(durable),
-        floor_area_m2=Decimal(case.floor_area_m2 or 0),
-        water_source=case.water_source or "other",
-        latrine=case.latrine or "other",
-        uses_telecom=case.uses_telecom,
-        devices=frozenset(case.devices or ()),
-        within_loudspeaker_reach=case.within_loudspeaker_reach,
-        income_12m={source: int(getattr(case, field)) for source, field in Case.INCOME_FIELDS.items()},
-        in_agriculture=case.in_agriculture,
+        answers=answers,
+        unanswered=frozenset(unanswered),
+        **values,
     )
 
 
@@ -71,6 +125,7 @@ def result_as_data(result: engine.ClassificationResult) -> dict:
             for d in result.deprivations
         ],
         "reasons": [reason(r) for r in result.reasons],
+        "missing_answers": list(result.missing_answers),
     }
 
 

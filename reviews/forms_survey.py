@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.form_guards import HiddenErrorsOnTop, OwnRowsModelFormSet, version_field
+from policies import facts as declared
 from policies import vocabulary as v
+from policies.forms import fact_field, fact_value
+from reviews.facts import FROM_REGISTER, case_columns
 from reviews.models import Case, CaseMember
 from reviews.services import MEMBER_FACT_FIELDS
 
@@ -40,88 +43,107 @@ class ScreenForm(VersionedForm):
         self.fields["items_met"].choices = [(item["key"], item["text"]) for item in items]
 
 
-class SectionForm(HiddenErrorsOnTop, forms.ModelForm):
+# Survey-only bounds of a fact's answer (the calculator takes any non-negative value).
+FLOOR_AREA_MAX = 10_000
+
+
+def _yes_no_initial(case: Case, column: str) -> bool:
+    return bool(getattr(case, column))
+
+
+class SectionForm(HiddenErrorsOnTop, forms.Form):
+    """One survey section, its questions derived from the fact declaration (policies/facts.py) and
+    limited to what the round's standards read (``asked``). A fact with Case columns is saved to
+    them; any other fact into the case's answers document."""
+
     read_version = version_field()
+    section = ""
 
-    def section_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+    def __init__(self, data=None, *, instance: Case, asked: frozenset[str] | set[str], initial=None):
+        super().__init__(data, initial=initial)
+        self.instance = instance
+        self.facts = [f for f in declared.section_facts(self.section) if f.key in asked and f.key not in FROM_REGISTER]
+        for fact in self.facts:
+            self._add_fields(fact)
 
-
-class HousingForm(SectionForm):
-    class Meta:
-        model = Case
-        fields = ["durable_walls", "durable_columns", "durable_roof", "floor_area_m2"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        area = self.fields["floor_area_m2"]
-        area.required = True
-        area.min_value = 1
-        area.help_text = _("Total living floor area of the dwelling, in square metres.")
-        area.widget.attrs.update({"inputmode": "decimal", "min": "1", "max": "10000", "step": "0.1"})
+    def _add_fields(self, fact: declared.Fact) -> None:
+        case = self.instance
+        columns = case_columns(fact)
+        if fact.key == "durable_parts":
+            for value, column in zip(fact.value_keys, columns, strict=True):
+                self.fields[column] = forms.BooleanField(
+                    label=_("%(part)s of durable material") % {"part": v.label(v.fact_choices(fact.key), value)},
+                    required=False,
+                    initial=_yes_no_initial(case, column),
+                )
+            return
+        if fact.kind == "money_by_source":
+            for (_value, source_label), column in zip(v.fact_choices(fact.key), columns, strict=True):
+                field = forms.IntegerField(
+                    label=source_label,
+                    min_value=0,
+                    max_value=MAX_INCOME_12M,
+                    initial=getattr(case, column),
+                    help_text=_("Đồng over the last 12 months; 0 if none."),
+                    error_messages={"invalid": _("Enter a whole number of đồng, without dots or commas.")},
+                )
+                field.widget.attrs.update({"inputmode": "numeric", "min": "0", "step": "1000"})
+                self.fields[column] = field
+            return
+        name = columns[0] if columns else fact.key
+        current = getattr(case, name) if columns else (case.answers or {}).get(fact.key)
+        field = fact_field(fact, survey=True)
+        field.initial = current if current not in (None, "") else None
+        if fact.key == "floor_area_m2":
+            field.min_value = 1
+            field.widget.attrs.update({"inputmode": "decimal", "min": "1", "max": str(FLOOR_AREA_MAX), "step": "0.1"})
+        self.fields[name] = field
 
     def clean_floor_area_m2(self):
         value = self.cleaned_data["floor_area_m2"]
-        if value is not None and not (0 < value <= 10_000):
+        if value is not None and not (0 < value <= FLOOR_AREA_MAX):
             raise forms.ValidationError(_("Enter a floor area between 1 and 10,000 m²."))
         return value
 
-
-class WaterForm(SectionForm):
-    water_source = forms.ChoiceField(
-        label=_("Main drinking-water source"), choices=v.WATER_SOURCE_CHOICES, widget=forms.RadioSelect
-    )
-    latrine = forms.ChoiceField(label=_("Latrine"), choices=v.LATRINE_CHOICES, widget=forms.RadioSelect)
-
-    class Meta:
-        model = Case
-        fields = ["water_source", "latrine"]
-
-
-class InformationForm(SectionForm):
-    devices = forms.MultipleChoiceField(
-        label=_("Information devices the household has"),
-        choices=v.DEVICE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Case
-        fields = ["uses_telecom", "devices", "within_loudspeaker_reach"]
-
-
-class IncomeForm(SectionForm):
-    class Meta:
-        model = Case
-        fields = [*Case.INCOME_FIELDS.values(), "in_agriculture"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in Case.INCOME_FIELDS.values():
-            field = self.fields[name]
-            field.min_value = 0
-            field.max_value = MAX_INCOME_12M
-            field.help_text = _("Đồng over the last 12 months; 0 if none.")
-            field.widget.attrs.update({"inputmode": "numeric", "min": "0", "step": "1000"})
-            field.error_messages["invalid"] = _("Enter a whole number of đồng, without dots or commas.")
-
     def clean(self):
         cleaned = super().clean()
-        for name in Case.INCOME_FIELDS.values():
+        for name, field in self.fields.items():
             value = cleaned.get(name)
-            if value is not None and value > MAX_INCOME_12M:
+            if isinstance(field, forms.IntegerField) and value is not None and value > MAX_INCOME_12M:
                 self.add_error(name, _("This amount is implausibly large; check the number of zeros."))
         return cleaned
 
+    def section_values(self) -> dict:
+        """Column values to set on the case, and ``answers``: the case's whole answers document with
+        this section's answers merged in (JSON form)."""
+        values: dict = {}
+        answers = dict(self.instance.answers or {})
+        for fact in self.facts:
+            columns = case_columns(fact)
+            if columns:
+                for column in columns:
+                    values[column] = self.cleaned_data[column]
+            else:
+                value = self.cleaned_data[fact.key]
+                answers[fact.key] = None if value in (None, "") else fact.to_json(fact_value(fact, value))
+        if any(not case_columns(f) for f in self.facts):
+            values["answers"] = answers
+        return values
 
-SECTION_FORMS = {"housing": HousingForm, "water": WaterForm, "information": InformationForm, "income": IncomeForm}
+
+def section_form_class(section: str) -> type[SectionForm]:
+    return type(f"{section.title()}SectionForm", (SectionForm,), {"section": section})
+
+
+SECTION_FORMS = {key: section_form_class(key) for key in declared.SECTION_KEYS if key != "members"}
 
 
 class CaseMemberForm(HiddenErrorsOnTop, forms.ModelForm):
     class Meta:
         model = CaseMember
         fields = list(MEMBER_FACT_FIELDS)
+        labels = {key: v.fact_label(key) for key in MEMBER_FACT_FIELDS}
+        help_texts = {key: v.fact_help(key) for key in MEMBER_FACT_FIELDS if declared.FACTS[key].help}
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def has_changed(self):

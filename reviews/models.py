@@ -197,6 +197,9 @@ class Case(models.Model):
     income_other = models.PositiveBigIntegerField(_("other income"), default=0)
     in_agriculture = models.BooleanField(_("works in agriculture, forestry, fishery or salt-making"), default=False)
     sections_done = models.JSONField(_("survey sections saved"), default=list, blank=True)
+    # Answers to declared household facts (policies/facts.py) that no column above holds, keyed by
+    # fact in JSON form; checked against the declaration on save (reviews.facts.check_case_answers).
+    answers = models.JSONField(_("other survey answers"), default=dict, blank=True)
     # Result against the round's primary standard (all standards: CaseResult).
     result_class = models.CharField(_("result"), max_length=20, choices=Class.choices, blank=True)
     movement = models.CharField(_("movement"), max_length=30, choices=Movement.choices, blank=True)
@@ -254,6 +257,8 @@ class CaseMember(models.Model):
     nutrition = models.CharField(
         _("nutrition (children under 16)"), max_length=20, choices=Member.Nutrition.choices, default=Member.Nutrition.NORMAL
     )
+    # Answers to declared member facts no column above holds, keyed by fact in JSON form.
+    answers = models.JSONField(_("other survey answers"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("surveyed member")

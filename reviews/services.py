@@ -18,11 +18,12 @@ from households.access import acts, approving_unit, require_capability, require_
 from households.form_guards import FOREIGN_ROW_MESSAGE
 from households.models import AdminUnit, Household, Member
 from policies import classification as engine
+from policies import facts as declared_facts
 from policies import movement as movement_rules
 from policies.models import PovertyStandard
 from policies.services import standard_lock
 from reviews import tallies, workflow
-from reviews.facts import household_facts, result_as_data
+from reviews.facts import check_case_answers, household_facts, result_as_data
 from reviews.holidays import posting_end, recheck_due
 from reviews.models import (
     Case,
@@ -283,7 +284,17 @@ def case_screen(*, case: Case, user, items_met: list[str], read_version: int) ->
     return case
 
 
-SURVEY_SECTIONS = ("members", "housing", "water", "information", "income")
+SURVEY_SECTIONS = declared_facts.SECTION_KEYS
+# Asked whatever the standards' indicators read: income decides every class.
+ALWAYS_ASKED = frozenset({"income_12m", "in_agriculture"})
+
+
+def facts_asked(round_: ReviewRound) -> frozenset[str]:
+    """The declared facts the survey asks in this round: those its standards read, and income."""
+    keys = set(ALWAYS_ASKED)
+    for standard in round_.standards.prefetch_related("indicators"):
+        keys.update(engine.facts_read(standard.to_spec(list(standard.indicators.all()))))
+    return frozenset(keys)
 
 
 @transaction.atomic
@@ -296,6 +307,11 @@ def case_save_section(
         raise ValidationError(_("Do the quick screen first; a household excluded by it is not surveyed."))
     if section not in SURVEY_SECTIONS:
         raise ValidationError(_("Unknown section."))
+    if "answers" in values:
+        try:
+            check_case_answers(values["answers"])
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(_("The answers are not valid: %(error)s") % {"error": exc}) from exc
     for name, value in values.items():
         setattr(case, name, value)
     if section == "members" and members is not None:
@@ -646,12 +662,14 @@ def overdue_requests(qs=None, today: date | None = None):
     return qs.filter(decided_on__isnull=True, due_on__lt=today)
 
 
-def case_results_now(case: Case, values: dict | None = None, members: list[CaseMember] | None = None):
-    """Classify the case as it stands (plus unsaved ``values``/``members`` from a form being filled),
-    without writing anything: the live result a village head sees while surveying."""
+def case_results_now(case: Case, values: dict | None = None, members: list[CaseMember] | None = None, section: str | None = None):
+    """Classify the case as it stands (plus unsaved ``values``/``members`` of ``section`` from a form
+    being filled), without writing anything: the live result a village head sees while surveying."""
     from copy import copy
 
     draft = copy(case)
+    if section is not None:
+        draft.sections_done = [*(case.sections_done or []), section]
     for name, value in (values or {}).items():
         setattr(draft, name, value)
     members = members if members is not None else list(case.members.all().order_by("id"))

@@ -17,17 +17,13 @@ from households.access import acts, get_visible_or_404, has_capability, require_
 from households.models import AdminUnit, Household, IdNumberDisclosure
 from households.services import id_numbers_disclosed
 from policies.explain import result_rows
+from policies.vocabulary import SECTION_CHOICES
 from reviews import selectors, services, workflow
 from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
 from reviews.models import Case, CaseResult, OfficialStatus, ReviewRound, VillageList, WardList
 
-SECTION_TITLES = {
-    "members": _("Members"),
-    "housing": _("Housing"),
-    "water": _("Water and sanitation"),
-    "information": _("Information"),
-    "income": _("Income"),
-}
+# The survey's sections, from their one list in policies/facts.py.
+SECTION_TITLES = dict(SECTION_CHOICES)
 
 
 def _section_titles():
@@ -128,8 +124,8 @@ def _editable_for(case: Case, user) -> bool:
     return acts(user, "survey") and services.case_editable(case)
 
 
-def _results(case: Case, values=None, members=None):
-    return result_rows(services.case_results_now(case, values=values, members=members))
+def _results(case: Case, values=None, members=None, section=None):
+    return result_rows(services.case_results_now(case, values=values, members=members, section=section))
 
 
 @require_GET
@@ -185,7 +181,7 @@ def _bind_section(request, case: Case, section: str, data=None):
     if section == "members":
         return CaseMemberFormSet(data, queryset=case.members.all().order_by("id"), prefix="m", read_version=case.version)
     form_class = SECTION_FORMS[section]
-    return form_class(data, instance=case, initial={"read_version": case.version})
+    return form_class(data, instance=case, asked=services.facts_asked(case.round), initial={"read_version": case.version})
 
 
 def _member_values(formset) -> list[dict]:
@@ -282,7 +278,7 @@ def case_preview(request, pk, section):
             members = [f.save(commit=False) for f in live]
             rows = _results(case, members=members) if members else []
         else:
-            rows = _results(case, values=bound.section_values())
+            rows = _results(case, values=bound.section_values(), section=section)
     return render(request, "reviews/survey/_results.html", {"rows": rows, "invalid": invalid, "preview": True})
 
 

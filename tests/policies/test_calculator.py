@@ -42,6 +42,8 @@ def poor_household(reference_date="2026-12-31", members=None, **overrides) -> di
         "floor_area_m2": "20",
         "water_source": "surface_water",
         "latrine": "none",
+        "digital_services": "uses_digital_services",
+        "household_waste": "collected",
         "income_wages": "1.000.000",
         "members-TOTAL_FORMS": str(len(members) + 1),  # and one untouched extra row
         "members-INITIAL_FORMS": "0",

@@ -27,6 +27,7 @@ from policies.classification import (
     age_on,
     classify,
 )
+from policies.facts import FACTS
 from tests.policies.test_classification import ALLOWANCE_STANDARD, CITY, NATIONAL_2022, NATIONAL_2027
 
 # Richer is higher. "Average" sits below "not poor" because it is a band of income above the line.
@@ -83,6 +84,10 @@ def _household(people: tuple[MemberFacts, ...]):
         within_loudspeaker_reach=st.booleans(),
         income_12m=incomes(len(people)),
         in_agriculture=st.booleans(),
+        # Answers to the declared facts the engine keeps in its answers document (the 2027 indicators).
+        answers=st.fixed_dictionaries(
+            {key: st.sampled_from(FACTS[key].value_keys) for key in ("digital_services", "household_waste")}
+        ),
     )
 
 

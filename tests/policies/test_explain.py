@@ -38,6 +38,10 @@ SAMPLE_PARAMS = {
     "area_type": "rural",
     "cutoff": 3,
     "missing": ("income_line", "deprivation_cutoff"),
+    "question": "household_waste",
+    "answer": "burned",
+    "answers": ("burned", "discarded"),
+    "questions": ("household_waste", "digital_services"),
 }
 
 
