@@ -50,8 +50,10 @@ def test_a_village_head_surveys_a_household_on_a_phone_and_submits_the_village_l
     page.wait_for_url(re.compile(r"/survey/water/$"))
     page.check("input[name=water_source][value=unprotected_well]")
     page.check("input[name=latrine][value=simple_pit]")
+    page.check("input[name=household_waste][value=collected]")  # asked since Decree 351/2025 (2027 standard)
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     page.wait_for_url(re.compile(r"/survey/information/$"))
+    page.check("input[name=digital_services][value=uses_digital_services]")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
 
     page.wait_for_url(re.compile(r"/survey/income/$"))
