@@ -1,5 +1,6 @@
 """Standards pages: everyone with a role reads; city officers and administrators change, with a reason."""
 
+import re
 from datetime import date
 
 import pytest
@@ -54,6 +55,14 @@ def test_the_detail_shows_lines_with_confidence_indicators_and_sources(client_fo
     assert "Decree 07/2021/NĐ-CP, Annex, indicator 8" in html
     assert "diện tích tối thiểu m²/người: <strong>8</strong>" in html
     assert "Tạo phiên bản mới" not in html  # a village head reads, does not change
+
+
+def test_the_2027_average_living_band_the_city_has_not_entered_reads_chua_co_never_zero(client_for, personas, standards):
+    national = standards["national-2027"]
+    assert national.urban_average_upper is None and national.rural_average_upper is None
+    html = client_for(personas["city_officer"]).get(reverse("policies:standard_detail", args=[national.pk])).content.decode()
+    rows = re.findall(r"<tr><td>(?:Thành thị|Nông thôn)[^<]*</td>.*?</tr>", html, flags=re.S)
+    assert len(rows) == 2 and all("chưa có" in row and " 0 đồng" not in row for row in rows)
 
 
 def test_a_city_officer_sets_the_city_lines_and_the_history_shows_who_and_why(client_for, personas, standards):
