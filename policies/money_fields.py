@@ -88,7 +88,9 @@ class MoneyInput(forms.TextInput):
             }
         )
         widget["understood_id"] = target
-        widget["understood"] = understood(self.format_value(value), members=self.members)
+        line = understood(self.format_value(value), members=self.members)
+        # On a page load a refusal is already the field's error; the live line repeats it only as typed.
+        widget["understood"] = line if line["state"] != "refused" else {"state": "empty"}
         widget["none_button"] = self.none_button
         return context
 
