@@ -92,3 +92,19 @@ def test_the_preview_says_how_the_typed_amount_is_read_and_per_person_per_month(
     # A nonsense member count is ignored, not an error.
     assert client.get(url, {"money_field": "a", "a": "1.000.000", "members": "x"}).status_code == 200
     assert client.post(url).status_code == 405
+
+
+def test_the_admin_forms_use_the_one_money_field_too(rf, personas):
+    from django.contrib import admin
+
+    from policies.models import PovertyStandard, SupportPolicy
+
+    request = rf.get("/")
+    request.user = personas["admin"]
+    standard_admin = admin.site._registry[PovertyStandard]
+    form_class = standard_admin.get_form(request)
+    assert isinstance(form_class.base_fields["urban_income_line"], MoneyField)
+    inline = next(i for i in admin.site._registry[SupportPolicy].get_inline_instances(request))
+    formset = inline.get_formset(request)
+    assert isinstance(formset.form.base_fields["amount"], MoneyField)
+    assert isinstance(formset.form.base_fields["base_amount"], MoneyField)
