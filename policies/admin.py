@@ -6,10 +6,24 @@ engine check."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies.models import PovertyStandard, StandardIndicator, SupportPolicy, SupportPolicyVersion
+from policies.money_fields import MoneyField
 from policies.services import standard_is_locked, validate_standard
+
+
+class MoneyAdminMixin:
+    """The portal's one money field for these columns: Django's number box would send a typed
+    1.500.000 as 1.5 (or 36.000.000 as 36.000000)."""
+
+    money_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.money_fields:
+            return MoneyField(label=capfirst(db_field.verbose_name), help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class IndicatorInline(admin.TabularInline):
@@ -64,8 +78,9 @@ class PovertyStandardAdminForm(forms.ModelForm):
 
 
 @admin.register(PovertyStandard)
-class PovertyStandardAdmin(SimpleHistoryAdmin):
+class PovertyStandardAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
     form = PovertyStandardAdminForm
+    money_fields = ("urban_income_line", "urban_average_upper", "rural_income_line", "rural_average_upper")
     list_display = ("code", "version", "name", "scope", "valid_from", "valid_to", "is_demo", "locked_at")
     list_filter = ("scope", "is_demo")
     inlines = [IndicatorInline]
@@ -79,8 +94,9 @@ class PovertyStandardAdmin(SimpleHistoryAdmin):
         return False
 
 
-class SupportPolicyVersionInline(admin.StackedInline):
+class SupportPolicyVersionInline(MoneyAdminMixin, admin.StackedInline):
     model = SupportPolicyVersion
+    money_fields = ("amount", "base_amount")
     extra = 0
     can_delete = False
 

@@ -287,6 +287,10 @@ class ClassificationResult:
     reasons: tuple[Reason, ...]
     # Facts the standard reads that the survey has not answered: while any is, no class is given.
     missing_answers: tuple[str, ...] = ()
+    # While answers are missing: the class the answers so far point to (unanswered indicators
+    # counted as not deprived), shown as provisional ("tạm tính"); None when the income itself or
+    # the standard's line is missing. Never the household's class.
+    provisional_class: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -745,11 +749,17 @@ def facts_read(standard: StandardSpec) -> tuple[str, ...]:
     return tuple(key for key in facts_declared.FACTS if key in keys)
 
 
+# Read by every standard whatever its indicators: the income decides every class.
+ALWAYS_READ = ("income_12m",)
+
+
 def missing_answers(facts: HouseholdFacts, standard: StandardSpec) -> tuple[str, ...]:
     """Facts the standard reads that the survey has not answered yet: a household fact with no
-    answer, or a member fact some member of the ages it is asked for has no answer to."""
+    answer (the income among them: unanswered is never 0), or a member fact some member of the
+    ages it is asked for has no answer to."""
     missing = []
-    for key in facts_read(standard):
+    read = set(facts_read(standard)) | set(ALWAYS_READ)
+    for key in (k for k in facts_declared.FACTS if k in read):
         fact = facts_declared.FACTS[key]
         if fact.member:
             if any(m.answer(key) is None for m, age in _ages(facts) if fact.asked_at(age)):
@@ -764,12 +774,22 @@ def missing_answers(facts: HouseholdFacts, standard: StandardSpec) -> tuple[str,
 # --------------------------------------------------------------------------------------------
 
 
-def evaluate_indicators(facts: HouseholdFacts, standard: StandardSpec) -> tuple[Deprivation, ...]:
-    """Deprivations of the household under ``standard``, in the standard's indicator order."""
+def _indicator_reads(spec: IndicatorSpec) -> frozenset[str]:
+    reads = RULE_READS[spec.rule]
+    return frozenset(reads(spec.params) if callable(reads) else reads)
+
+
+def evaluate_indicators(facts: HouseholdFacts, standard: StandardSpec, *, unknown: Iterable[str] = ()) -> tuple[Deprivation, ...]:
+    """Deprivations of the household under ``standard``, in the standard's indicator order. An
+    indicator that reads an ``unknown`` fact (not answered yet) is left out: it is neither
+    deprived nor not, and a default answer must not make it look deprived."""
     if not facts.members:
         raise ValueError("a household needs at least one member to be classified")
+    unknown = frozenset(unknown)
     result = []
     for spec in standard.indicators:
+        if unknown and _indicator_reads(spec) & unknown:
+            continue
         reasons = RULES[spec.rule](facts, spec)
         if reasons:
             result.append(Deprivation(key=spec.key, dimension=spec.dimension, name=spec.name, reasons=reasons))
@@ -791,11 +811,11 @@ def classify(facts: HouseholdFacts, standard: StandardSpec) -> ClassificationRes
     members = len(facts.members)
     if members == 0:
         raise ValueError("a household needs at least one member to be classified")
-    deprivations = evaluate_indicators(facts, standard)
+    unanswered = missing_answers(facts, standard)
+    deprivations = evaluate_indicators(facts, standard, unknown=unanswered)
     count = len(deprivations)
     total = sum(facts.income_12m.values())
     band_total = sum(v for k, v in facts.income_12m.items() if k not in EXCLUDED_FROM_AVERAGE_BAND)
-    excluded = total - band_total
     per_person = _per_person_month(total, members)
     band_per_person = _per_person_month(band_total, members)
 
@@ -806,36 +826,22 @@ def classify(facts: HouseholdFacts, standard: StandardSpec) -> ClassificationRes
 
     reasons: list[Reason] = []
     household_class: str | None
-    unanswered = missing_answers(facts, standard)
+    provisional_class: str | None = None
     missing = [name for name, value in (("income_line", line), ("deprivation_cutoff", cutoff)) if value is None]
+    known = _Known(total, band_total, members, per_person, band_per_person, count, facts.area_type)
     if unanswered:
         household_class = None
         reasons.append(Reason("answers_missing", params={"questions": unanswered}))
+        if not missing and not set(ALWAYS_READ) & set(unanswered):
+            # What the answers so far point to, the unanswered indicators counted as not deprived:
+            # shown as "tạm tính" (provisional), never stored as the household's class.
+            provisional_class, _reasons = _decide(known, line=line, upper=upper, cutoff=cutoff)  # type: ignore[arg-type]
     elif missing:
         household_class = None
         reasons.append(Reason("standard_incomplete", params={"missing": tuple(missing), "area_type": facts.area_type}))
-    elif total <= line * 12 * members:  # type: ignore[operator]
-        reasons.append(Reason("income_at_or_below_line", params={"per_person": per_person, "line": line}))
-        if count >= cutoff:  # type: ignore[operator]
-            household_class = "poor"
-            reasons.append(Reason("deprivations_at_or_above_cutoff", params={"count": count, "cutoff": cutoff}))
-        else:
-            household_class = "near_poor"
-            reasons.append(Reason("deprivations_below_cutoff", params={"count": count, "cutoff": cutoff}))
     else:
-        reasons.append(Reason("income_above_line", params={"per_person": per_person, "line": line}))
-        if upper is None:
-            household_class = "not_poor"
-            reasons.append(Reason("average_band_not_set", params={"area_type": facts.area_type}))
-        else:
-            # Above the line on full income; the band's upper edge is tested without social
-            # allowances [H]. A household whose income without allowances falls back under the
-            # line is still "average", never "not poor": allowances cannot make it look richer.
-            within = band_total <= upper * 12 * members
-            household_class = "average" if within else "not_poor"
-            band_params = {"per_person": band_per_person, "upper": upper, "social_allowance_12m": excluded}
-            code = "income_within_average_band" if within else "income_above_average_band"
-            reasons.append(Reason(code, params=band_params))
+        household_class, decided = _decide(known, line=line, upper=upper, cutoff=cutoff)  # type: ignore[arg-type]
+        reasons.extend(decided)
 
     return ClassificationResult(
         standard_code=standard.code,
@@ -855,7 +861,51 @@ def classify(facts: HouseholdFacts, standard: StandardSpec) -> ClassificationRes
         average_band_applies=facts.in_agriculture,
         reasons=tuple(reasons),
         missing_answers=unanswered,
+        provisional_class=provisional_class,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What ``classify`` has worked out of the household before it decides the class."""
+
+    total: int
+    band_total: int
+    members: int
+    per_person: Decimal
+    band_per_person: Decimal
+    count: int
+    area_type: str
+
+
+def _decide(known: _Known, *, line: int, upper: int | None, cutoff: int) -> tuple[str, list[Reason]]:
+    """The class and its reasons once income and the standard's line and cut-off are known."""
+    total, band_total, members, count = known.total, known.band_total, known.members, known.count
+    per_person, band_per_person, excluded = known.per_person, known.band_per_person, known.total - known.band_total
+    reasons: list[Reason] = []
+    if total <= line * 12 * members:
+        reasons.append(Reason("income_at_or_below_line", params={"per_person": per_person, "line": line}))
+        if count >= cutoff:
+            household_class = "poor"
+            reasons.append(Reason("deprivations_at_or_above_cutoff", params={"count": count, "cutoff": cutoff}))
+        else:
+            household_class = "near_poor"
+            reasons.append(Reason("deprivations_below_cutoff", params={"count": count, "cutoff": cutoff}))
+    else:
+        reasons.append(Reason("income_above_line", params={"per_person": per_person, "line": line}))
+        if upper is None:
+            household_class = "not_poor"
+            reasons.append(Reason("average_band_not_set", params={"area_type": known.area_type}))
+        else:
+            # Above the line on full income; the band's upper edge is tested without social
+            # allowances [H]. A household whose income without allowances falls back under the
+            # line is still "average", never "not poor": allowances cannot make it look richer.
+            within = band_total <= upper * 12 * members
+            household_class = "average" if within else "not_poor"
+            band_params = {"per_person": band_per_person, "upper": upper, "social_allowance_12m": excluded}
+            code = "income_within_average_band" if within else "income_above_average_band"
+            reasons.append(Reason(code, params=band_params))
+    return household_class, reasons
 
 
 def classify_all(facts: HouseholdFacts, standards: Iterable[StandardSpec]) -> tuple[ClassificationResult, ...]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from policies import facts as declared_facts
 from policies import vocabulary as v
 from policies.classification import ClassificationResult, Reason
 
@@ -151,11 +152,31 @@ def class_label(household_class: str | None) -> str:
     return v.label(v.CLASS_CHOICES, household_class)
 
 
+def missing_by_section(missing: Iterable[str]) -> list[dict]:
+    """The unanswered facts grouped by the survey section that asks them, in survey order:
+    ``[{"section": "income", "title": "Thu nhập", "questions": ["Thu nhập 12 tháng qua"]}]``."""
+    keys = set(missing)
+    groups = []
+    for section, title in v.SECTION_CHOICES:
+        questions = [str(v.fact_label(f.key)) for f in declared_facts.FACTS.values() if f.section == section and f.key in keys]
+        if questions:
+            groups.append({"section": section, "title": str(title), "questions": questions})
+    return groups
+
+
 def explain_result(result: ClassificationResult) -> dict:
-    """A template-ready view of one result: labels and sentences, values left for the template."""
+    """A template-ready view of one result: labels and sentences, values left for the template.
+
+    A result with answers missing is provisional ("tạm tính"): it names what is missing, by
+    section, and the class the answers so far point to, if the income is known."""
+    provisional = bool(result.missing_answers)
     return {
         "class_code": result.household_class,
         "class_label": class_label(result.household_class),
+        "provisional": provisional,
+        "provisional_label": v.label(v.CLASS_CHOICES, result.provisional_class) if result.provisional_class else "",
+        "missing": missing_by_section(result.missing_answers),
+        "income_known": "income_12m" not in result.missing_answers,
         "reasons": [explain_reason(r) for r in result.reasons],
         "deprivations": [
             {

@@ -8,7 +8,6 @@ Forms check shape (types, ranges, required); the engine decides meaning.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -21,10 +20,11 @@ from policies import classification as engine
 from policies import facts as declared
 from policies import vocabulary as v
 from policies.models import PovertyStandard, SupportPolicyVersion
+from policies.money_fields import MoneyField
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-# Whole đồng, optionally grouped by dots or spaces as people write it: 1500000, 1.500.000, 1 500 000.
-_MONEY_RE = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$|^\d+$")
+# 100 billion đồng a year from one source: anything above is a typing slip (survey and calculator).
+MAX_INCOME_12M = 100_000_000_000
 
 
 class DateInput(forms.DateInput):
@@ -34,31 +34,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class MoneyField(forms.Field):
-    """A non-negative whole number of đồng, with Vietnamese messages for the usual slips."""
-
-    default_error_messages = {
-        "invalid": _("Enter a whole number of đồng using digits only, for example 1.500.000."),
-        "negative": _("An amount of money cannot be negative."),
-    }
-
-    def __init__(self, *, empty_value: int | None = 0, **kwargs):
-        self.empty_value = empty_value
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = str(value if value is not None else "").strip()
-        if not text:
-            return self.empty_value
-        if text.startswith("-"):
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        if not _MONEY_RE.match(text):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(re.sub(r"[. ]", "", text))
 
 
 def fact_field(fact: declared.Fact, *, survey: bool = False) -> forms.Field:
@@ -126,7 +101,9 @@ class HouseholdFactsForm(forms.Form):
                 # One money field per income source, in the declared order.
                 for source, source_label in v.fact_choices(fact.key):
                     self.fields[f"income_{source}"] = MoneyField(
-                        label=_("%(source)s, last 12 months (đồng)") % {"source": source_label}
+                        label=_("%(source)s, last 12 months (đồng)") % {"source": source_label},
+                        max_value=MAX_INCOME_12M,
+                        none_button=True,
                     )
                 continue
             field = fact_field(fact)
@@ -140,19 +117,21 @@ class HouseholdFactsForm(forms.Form):
     def income_fields(self):
         return [self[f"income_{source}"] for source in engine.INCOME_SOURCES]
 
-    def sections(self) -> list[tuple[object, list]]:
-        """(title, bound fields) per survey section, in the declared order, for the page."""
+    def sections(self) -> list[tuple[object, list, bool]]:
+        """(title, bound fields, whether it has money boxes) per survey section, in the declared order, for the page."""
         rows = []
         for key, title in v.SECTION_CHOICES:
             if key == "members":
                 continue
             fields = []
+            has_money = False
             for fact in declared.section_facts(key):
                 if fact.kind == "money_by_source":
                     fields.extend(self.income_fields())
+                    has_money = True
                 else:
                     fields.append(self[fact.key])
-            rows.append((title, fields))
+            rows.append((title, fields, has_money))
         return rows
 
 
@@ -199,16 +178,23 @@ def household_facts(form: HouseholdFactsForm, members: list[engine.MemberFacts])
     attributes = _attribute_facts(engine.HouseholdFacts)
     values: dict[str, object] = {}
     answers: dict[str, object] = {}
+    unanswered: set[str] = set()
     for fact in declared.HOUSEHOLD_FACTS:
         if fact.kind == "money_by_source":
             value: object = {source: data[f"income_{source}"] for source in fact.value_keys}
+            if None in value.values():  # type: ignore[attr-defined]
+                # An empty box is not answered, never 0 ("Không có" is the 0).
+                unanswered.add(fact.key)
+                value = {}
         else:
             value = fact_value(fact, data[fact.key])
         if fact.name in attributes:
             values[fact.name] = value
         elif value not in (None, ""):
             answers[fact.key] = value
-    return engine.HouseholdFacts(reference_date=data["reference_date"], members=tuple(members), answers=answers, **values)
+    return engine.HouseholdFacts(
+        reference_date=data["reference_date"], members=tuple(members), answers=answers, unanswered=frozenset(unanswered), **values
+    )
 
 
 def calculator_facts(form: HouseholdFactsForm, formset: MemberFormSet) -> engine.HouseholdFacts | None:

@@ -6,6 +6,7 @@ app_name = "policies"
 
 urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
+    path("money/", views.money_preview, name="money_preview"),
     path("standards/", views.standard_list_view, name="standard_list"),
     path("standards/<int:pk>/", views.standard_detail_view, name="standard_detail"),
     path("standards/<int:pk>/edit/", views.standard_edit_view, name="standard_edit"),

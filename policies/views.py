@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from policies.forms import (
     indicator_initial,
 )
 from policies.models import PovertyStandard, StandardIndicator, SupportPolicy
+from policies.money_fields import render_understood
 from policies.selectors import (
     standard_detail,
     standard_list,
@@ -66,6 +67,20 @@ def calculator(request):
         if facts is not None:
             rows = _result_rows(facts)
     return render(request, "policies/calculator.html", {"form": form, "formset": formset, "rows": rows})
+
+
+@require_GET
+@capability_required("see_standards")
+def money_preview(request):
+    """htmx: how a money box's text is read ("Read as 36.000.000 đ · 750.000 đ per person per month"),
+    from the one parser; nothing is stored. ``money_field`` names the box whose value is sent."""
+    name = request.GET.get("money_field", "")
+    try:
+        members = int(request.GET.get("members") or 0)
+    except ValueError:
+        members = 0
+    members = members if 0 < members <= 100 else None
+    return HttpResponse(render_understood(request.GET.get(name, "") if name else "", members=members))
 
 
 def _statuses(standards: list[PovertyStandard]) -> dict[int, str]:

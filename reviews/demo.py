@@ -232,6 +232,8 @@ def seed_survey_progress(round_: ReviewRound, *, seed: int, keep_ward_code: str 
                     if fact.kind == "choice" and not case_columns(fact) and fact.key not in FROM_REGISTER
                 },
                 "in_agriculture": in_agriculture,
+                # Every source answered: the ones the household has not are an explicit 0.
+                **dict.fromkeys(Case.INCOME_FIELDS.values(), 0),
                 "income_agriculture": income // 2 if in_agriculture else 0,
                 "income_wages": income - (income // 2 if in_agriculture else 0),
                 "sections_done": list(services.SURVEY_SECTIONS),

@@ -41,7 +41,9 @@ def case_answer(case: Case, fact: declared.Fact) -> object:
     if fact.key == "durable_parts":
         return frozenset(value for value, column in zip(fact.value_keys, columns, strict=True) if getattr(case, column))
     if fact.key == "income_12m":
-        return {value: int(getattr(case, column) or 0) for value, column in zip(fact.value_keys, columns, strict=True)}
+        income = {value: getattr(case, column) for value, column in zip(fact.value_keys, columns, strict=True)}
+        # A source left empty is not answered (never 0): the income is then unanswered as a whole.
+        return None if None in income.values() else {value: int(amount) for value, amount in income.items()}
     value = getattr(case, columns[0])
     if value in (None, ""):
         return None
@@ -126,6 +128,7 @@ def result_as_data(result: engine.ClassificationResult) -> dict:
         ],
         "reasons": [reason(r) for r in result.reasons],
         "missing_answers": list(result.missing_answers),
+        "provisional_class": result.provisional_class,
     }
 
 

@@ -15,12 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from households.form_guards import HiddenErrorsOnTop, OwnRowsModelFormSet, version_field
 from policies import facts as declared
 from policies import vocabulary as v
-from policies.forms import fact_field, fact_value
+from policies.forms import MAX_INCOME_12M, fact_field, fact_value
+from policies.money import MoneyError, group_dong, parse_money
+from policies.money_fields import MoneyField
 from reviews.facts import FROM_REGISTER, case_columns
 from reviews.models import Case, CaseMember
 from reviews.services import MEMBER_FACT_FIELDS
 
-MAX_INCOME_12M = 100_000_000_000  # 100 billion đồng a year: anything above is a typing error
+# Less than this from one source over a whole year is far more often a slip (a dropped "triệu",
+# 36.000 for 36.000.000) than the truth: the head confirms it before it is saved.
+SMALL_INCOME_12M = 100_000
+CONFIRM_SMALL = "confirm_small_amounts"
 
 
 class VersionedForm(HiddenErrorsOnTop, forms.Form):
@@ -59,12 +64,39 @@ class SectionForm(HiddenErrorsOnTop, forms.Form):
     read_version = version_field()
     section = ""
 
-    def __init__(self, data=None, *, instance: Case, asked: frozenset[str] | set[str], initial=None):
+    def __init__(
+        self,
+        data=None,
+        *,
+        instance: Case,
+        asked: frozenset[str] | set[str],
+        initial=None,
+        members: int | None = None,
+        confirm_small: bool = True,
+    ):
         super().__init__(data, initial=initial)
         self.instance = instance
+        self.members = members
+        self.money_fields: list[str] = []
         self.facts = [f for f in declared.section_facts(self.section) if f.key in asked and f.key not in FROM_REGISTER]
         for fact in self.facts:
             self._add_fields(fact)
+        # The preview (live result) does not ask for the confirmation; saving does.
+        self.confirm_small = confirm_small
+        if confirm_small and self.is_bound and self._small_amounts_typed():
+            self.fields[CONFIRM_SMALL] = forms.BooleanField(
+                label=_("I have checked the small amounts above: they are right."), required=False
+            )
+
+    def _small_amounts_typed(self) -> bool:
+        for name in self.money_fields:
+            try:
+                amount = parse_money(self.data.get(self.add_prefix(name), ""))
+            except MoneyError:
+                continue
+            if 0 < amount < SMALL_INCOME_12M:
+                return True
+        return False
 
     def _add_fields(self, fact: declared.Fact) -> None:
         case = self.instance
@@ -79,16 +111,19 @@ class SectionForm(HiddenErrorsOnTop, forms.Form):
             return
         if fact.kind == "money_by_source":
             for (_value, source_label), column in zip(v.fact_choices(fact.key), columns, strict=True):
-                field = forms.IntegerField(
+                # Empty until answered: "Không có" is the explicit 0, an empty box is not answered.
+                self.fields[column] = MoneyField(
                     label=source_label,
-                    min_value=0,
                     max_value=MAX_INCOME_12M,
                     initial=getattr(case, column),
-                    help_text=_("Đồng over the last 12 months; 0 if none."),
-                    error_messages={"invalid": _("Enter a whole number of đồng, without dots or commas.")},
+                    members=self.members,
+                    none_button=True,
+                    # Said once, under the first box: seven times makes the phone page twice as tall.
+                    help_text=""
+                    if self.money_fields
+                    else _("Đồng over the last 12 months, e.g. 36.000.000 or 36 triệu; “None” if the household has none."),
                 )
-                field.widget.attrs.update({"inputmode": "numeric", "min": "0", "step": "1000"})
-                self.fields[column] = field
+                self.money_fields.append(column)
             return
         name = columns[0] if columns else fact.key
         current = getattr(case, name) if columns else (case.answers or {}).get(fact.key)
@@ -107,10 +142,18 @@ class SectionForm(HiddenErrorsOnTop, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name, field in self.fields.items():
-            value = cleaned.get(name)
-            if isinstance(field, forms.IntegerField) and value is not None and value > MAX_INCOME_12M:
-                self.add_error(name, _("This amount is implausibly large; check the number of zeros."))
+        if self.confirm_small and not cleaned.get(CONFIRM_SMALL):
+            for name in self.money_fields:
+                amount = cleaned.get(name)
+                if amount is not None and 0 < amount < SMALL_INCOME_12M:
+                    self.add_error(
+                        name,
+                        _(
+                            "%(amount)s đ over a whole year is very little: check the number (36 triệu is "
+                            "36.000.000), or tick the confirmation below if it is right."
+                        )
+                        % {"amount": group_dong(amount)},
+                    )
         return cleaned
 
     def section_values(self) -> dict:

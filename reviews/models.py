@@ -188,13 +188,14 @@ class Case(models.Model):
     uses_telecom = models.BooleanField(_("a member uses telephone or internet services"), default=True)
     devices = models.JSONField(_("information devices"), default=list, blank=True)
     within_loudspeaker_reach = models.BooleanField(_("within reach of the village loudspeaker"), default=True)
-    income_wages = models.PositiveBigIntegerField(_("wages and salaries"), default=0)
-    income_agriculture = models.PositiveBigIntegerField(_("net farm, forest and fishery income"), default=0)
-    income_business = models.PositiveBigIntegerField(_("business and services"), default=0)
-    income_pension = models.PositiveBigIntegerField(_("pensions"), default=0)
-    income_social_allowance = models.PositiveBigIntegerField(_("state social allowances"), default=0)
-    income_remittances = models.PositiveBigIntegerField(_("remittances"), default=0)
-    income_other = models.PositiveBigIntegerField(_("other income"), default=0)
+    # Đồng over the last 12 months per source; NULL = not answered yet (never read as 0), 0 = none.
+    income_wages = models.PositiveBigIntegerField(_("wages and salaries"), null=True, blank=True)
+    income_agriculture = models.PositiveBigIntegerField(_("net farm, forest and fishery income"), null=True, blank=True)
+    income_business = models.PositiveBigIntegerField(_("business and services"), null=True, blank=True)
+    income_pension = models.PositiveBigIntegerField(_("pensions"), null=True, blank=True)
+    income_social_allowance = models.PositiveBigIntegerField(_("state social allowances"), null=True, blank=True)
+    income_remittances = models.PositiveBigIntegerField(_("remittances"), null=True, blank=True)
+    income_other = models.PositiveBigIntegerField(_("other income"), null=True, blank=True)
     in_agriculture = models.BooleanField(_("works in agriculture, forestry, fishery or salt-making"), default=False)
     sections_done = models.JSONField(_("survey sections saved"), default=list, blank=True)
     # Answers to declared household facts (policies/facts.py) that no column above holds, keyed by
@@ -433,6 +434,7 @@ class Transition(models.Model):
         "case_screen": _("Quick screen recorded"),
         "case_survey": _("Survey section saved"),
         "case_complete": _("Survey completed"),
+        "case_incomplete": _("Survey incomplete again (an answer was emptied)"),
         "village_submit": _("Village list submitted to the ward"),
         "village_return": _("Village list returned for re-survey"),
         "meeting_record": _("Village meeting recorded"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, JSONField, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
 
 from households.models import Member
-from reviews.models import Case, ReviewRound, Transition
+from reviews.models import Case, CaseResult, ReviewRound, Transition
 
 
 def open_rounds():
@@ -13,12 +14,19 @@ def open_rounds():
 
 
 def village_cases(round_: ReviewRound, village) -> list[Case]:
-    """The village's cases with the head's name and member count: one query whatever the length."""
+    """The village's cases with the head's name, member count and, from the primary standard's
+    result, the answers still missing and the provisional class: one query whatever the length."""
     head = Member.objects.filter(household=OuterRef("household_id"), relationship=Member.Relationship.HEAD, left_on__isnull=True)
+    primary = CaseResult.objects.filter(case=OuterRef("pk"), standard_id=round_.primary_standard_id)
     return list(
         Case.objects.filter(round=round_, village=village)
         .select_related("household")
-        .annotate(head_name=Subquery(head.values("full_name")[:1]), member_count=Count("members"))
+        .annotate(
+            head_name=Subquery(head.values("full_name")[:1]),
+            member_count=Count("members"),
+            provisional_class=Subquery(primary.annotate(value=KT("explanation__provisional_class")).values("value")[:1]),
+            missing_answers=Subquery(primary.values("explanation__missing_answers")[:1], output_field=JSONField()),
+        )
         .order_by("household__code")
     )
 

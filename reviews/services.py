@@ -320,14 +320,26 @@ def case_save_section(
         case.sections_done = [s for s in SURVEY_SECTIONS if s in {*case.sections_done, section}]
     fields = [*values.keys(), "sections_done"]
     _save_versioned(case, read_version, fields, user)
-    case_classify(case)
+    results = case_classify(case)
     workflow.record(
         round_=case.round, user=user, action="case_survey", case=case, data={"section": section, "fields": sorted(values)}
     )
-    if case.status == Case.Status.TO_SURVEY and set(SURVEY_SECTIONS) <= set(case.sections_done):
+    # Done only when every section is saved and no standard of the round misses an answer (an
+    # income box left empty is missing, never 0); until then the result is provisional.
+    complete = set(SURVEY_SECTIONS) <= set(case.sections_done) and not case_missing_answers(results)
+    if case.status == Case.Status.TO_SURVEY and complete:
         workflow.perform("case_complete", case, user)
         tallies.refresh(case.round_id, [case.village_id])
+    elif case.status == Case.Status.SURVEYED and not complete:
+        workflow.perform("case_incomplete", case, user, data={"missing": case_missing_answers(results)})
+        tallies.refresh(case.round_id, [case.village_id])
     return case
+
+
+def case_missing_answers(results: list[CaseResult]) -> list[str]:
+    """The facts some standard of the case's round still needs, in declaration order."""
+    missing = {key for row in results for key in (row.explanation or {}).get("missing_answers", [])}
+    return [key for key in declared_facts.FACTS if key in missing]
 
 
 def _save_members(case: Case, members: list[dict]) -> None:

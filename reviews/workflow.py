@@ -155,7 +155,7 @@ ACTIONS: dict[str, Action] = {
             reason_required=False,
         ),
         # A household's case: the quick screen decides whether it is surveyed; saving the last section
-        # of the survey completes it. Both only while the survey is open for the case (``case_editable``).
+        # of the survey completes it, once no standard of the round misses an answer. Both only while the survey is open for the case (``case_editable``).
         Action(
             "case_screen",
             Case,
@@ -173,6 +173,16 @@ ACTIONS: dict[str, Action] = {
             CS.SURVEYED,
             "survey",
             gettext_lazy("Complete the survey"),
+            condition=lambda case: require_case_editable(case),
+        ),
+        # A surveyed case whose answer is emptied again (an income box cleared) is provisional again.
+        Action(
+            "case_incomplete",
+            Case,
+            (CS.SURVEYED,),
+            CS.TO_SURVEY,
+            "survey",
+            gettext_lazy("Mark the survey incomplete"),
             condition=lambda case: require_case_editable(case),
         ),
         # A complaint against the posted list is recorded (it reopens the household for a re-check) and resolved.

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from households.access import acts, get_visible_or_404, has_capability, require_capability, scope_of
 from households.models import AdminUnit, Household, IdNumberDisclosure
 from households.services import id_numbers_disclosed
-from policies.explain import result_rows
-from policies.vocabulary import SECTION_CHOICES
+from policies.explain import missing_by_section, result_rows
+from policies.vocabulary import CLASS_CHOICES, SECTION_CHOICES, label
 from reviews import selectors, services, workflow
 from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
 from reviews.models import Case, CaseResult, OfficialStatus, ReviewRound, VillageList, WardList
@@ -62,6 +62,13 @@ def village_cases(request, round_id, code):
     )
     village_list = get_object_or_404(VillageList, round=round_, village=village)
     cases = selectors.village_cases(round_, village)
+    for case in cases:
+        # Provisional ("tạm tính") until every section its standards need is saved and answered.
+        case.provisional = case.status == Case.Status.TO_SURVEY and bool(case.sections_done)
+        case.missing_sections = [group["title"] for group in missing_by_section(case.missing_answers or [])] or [
+            title for key, title in _section_titles() if key not in (case.sections_done or [])
+        ]
+        case.provisional_label = label(CLASS_CHOICES, case.provisional_class) if case.provisional_class else ""
     progress = selectors.village_progress(cases)
     return render(
         request,
@@ -177,11 +184,18 @@ def case_screen(request, pk):
     )
 
 
-def _bind_section(request, case: Case, section: str, data=None):
+def _bind_section(request, case: Case, section: str, data=None, *, confirm_small: bool = True):
     if section == "members":
         return CaseMemberFormSet(data, queryset=case.members.all().order_by("id"), prefix="m", read_version=case.version)
     form_class = SECTION_FORMS[section]
-    return form_class(data, instance=case, asked=services.facts_asked(case.round), initial={"read_version": case.version})
+    return form_class(
+        data,
+        instance=case,
+        asked=services.facts_asked(case.round),
+        initial={"read_version": case.version},
+        members=case.members.count() if section == "income" else None,
+        confirm_small=confirm_small,
+    )
 
 
 def _member_values(formset) -> list[dict]:
@@ -270,7 +284,8 @@ def case_preview(request, pk, section):
         raise Http404
     case = selectors.case_for_page(pk, request.user)
     require_capability(request.user, "survey")
-    bound = _bind_section(request, case, section, request.POST)
+    # The live result does not wait for the small-amount confirmation; saving does.
+    bound = _bind_section(request, case, section, request.POST, confirm_small=False)
     rows, invalid = [], not bound.is_valid()
     if not invalid:
         if section == "members":

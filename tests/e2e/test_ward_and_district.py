@@ -29,7 +29,8 @@ def villages_surveyed_and_submitted():
                 ("housing", {"durable_walls": False, "durable_columns": False, "floor_area_m2": 15}),
                 ("water", {"water_source": "surface_water", "latrine": "none"}),
                 ("information", {}),
-                ("income", {"income_wages": 6_000_000}),
+                # Every source answered (an empty one is not 0): wages, the others none.
+                ("income", {**dict.fromkeys(Case.INCOME_FIELDS.values(), 0), "income_wages": 6_000_000}),
             ):
                 case.refresh_from_db()
                 # Answers no column holds (asked since the 2027 standard) go in the case's answers document.

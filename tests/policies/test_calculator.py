@@ -45,6 +45,11 @@ def poor_household(reference_date="2026-12-31", members=None, **overrides) -> di
         "digital_services": "uses_digital_services",
         "household_waste": "collected",
         "income_wages": "1.000.000",
+        # Every other source answered "Không có": an empty box is not answered, never 0.
+        **{
+            f"income_{source}": "0"
+            for source in ("agriculture", "business", "pension", "social_allowance", "remittances", "other")
+        },
         "members-TOTAL_FORMS": str(len(members) + 1),  # and one untouched extra row
         "members-INITIAL_FORMS": "0",
         "members-MIN_NUM_FORMS": "0",
@@ -155,8 +160,9 @@ def test_two_members_are_both_named_in_their_own_reasons(client_for, personas, s
     ("field", "value", "message"),
     [
         ("income_wages", "-5000", "Số tiền không được âm."),
-        ("income_business", "một triệu", "Nhập số tiền bằng chữ số"),
-        ("income_pension", "1,5", "Nhập số tiền bằng chữ số"),
+        ("income_business", "một triệu", "không phải là số tiền"),
+        ("income_pension", "1,5", "Số tiền tính bằng đồng chẵn"),
+        ("income_other", "36.000000", "không rõ nghĩa"),
         ("floor_area_m2", "nhiều", "Nhập một số"),
         ("floor_area_m2", "-3", "Diện tích không được âm."),
     ],

@@ -132,5 +132,5 @@ def test_an_unfinished_survey_is_not_classified_on_defaults_and_names_the_missin
     case.refresh_from_db()
     result = CaseResult.objects.get(case=case, standard=w["standard"])
     assert result.household_class == "" and case.result_class == ""
-    assert result.explanation["missing_answers"] == ["latrine", "household_waste"]
+    assert result.explanation["missing_answers"] == ["latrine", "household_waste", "income_12m"]
     assert case.status == Case.Status.TO_SURVEY
