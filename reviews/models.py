@@ -421,6 +421,9 @@ class Complaint(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # When it was entered (``received_on`` may be days earlier): the re-check's changes are the case's
+    # history from then on. Empty for complaints recorded before it was kept.
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("complaint")
