@@ -2,6 +2,7 @@
 from what to what, who and when, in Vietnamese; a save that changes nothing adds no history."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -174,3 +175,30 @@ def test_a_complaint_records_when_it_was_entered(review, today_is):
     today_is(POSTED)
     complaint = _posted_with_complaint(review)
     assert Complaint.objects.get(pk=complaint.pk).recorded_at is not None
+
+
+def test_members_added_and_removed_show_by_name(client_for, review):
+    head = review["personas"]["village_head"]
+    case = survey(review["cases"]["a"], head)
+    members = list(case.members.order_by("id"))
+    rows = [{"id": m.pk, **{f: getattr(m, f) for f in services.MEMBER_FACT_FIELDS}} for m in members]
+    rows[-1]["DELETE"] = True
+    newborn = {**{k: v for k, v in rows[0].items() if k != "id"}, "full_name": "Nguyễn Thị Bé", "date_of_birth": date(2026, 3, 1)}
+    save(case, head, "members", {}, members=[*rows, newborn])
+
+    page = text(case_page(client_for(head), case))
+    assert f"{members[-1].full_name} · Bớt thành viên {members[-1].full_name} → —" in page
+    assert "Nguyễn Thị Bé · Thêm thành viên — → Nguyễn Thị Bé" in page
+    assert "head1 · Lưu phần khảo sát: Thành viên" in page
+
+
+def test_a_household_excluded_by_the_quick_screen_shows_the_criterion_and_the_result_it_lost(client_for, review):
+    head = review["personas"]["village_head"]
+    case = survey(review["cases"]["a"], head)
+    item = case.round.primary_standard.quick_screen_items[0]
+    services.case_screen(case=case, user=head, items_met=[item["key"]], read_version=case.version)
+
+    page = text(case_page(client_for(head), case))
+    assert f"head1 · Nhận diện nhanh Câu trả lời Trước Sau Nhận diện nhanh: tiêu chí đáp ứng không có → {item['text']}" in page
+    assert "Kết quả Hộ nghèo → Không thuộc hộ nghèo, cận nghèo" in page
+    assert CaseResult.history.filter(case_id=case.pk, history_type="-", history_user=head).count() == 2
