@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households import access
 from households.models import AdminUnit, Household, Member
@@ -208,6 +209,9 @@ class Case(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Answers and result as they were before each change (``reviews.history`` records them: the services
+    # write cases with conditional UPDATEs, which send no signal). Who saved is the history's user.
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "updated_by"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -261,6 +265,8 @@ class CaseMember(models.Model):
     # Answers to declared member facts no column above holds, keyed by fact in JSON form.
     answers = models.JSONField(_("other survey answers"), default=dict, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("surveyed member")
         verbose_name_plural = _("surveyed members")
@@ -281,6 +287,9 @@ class CaseResult(models.Model):
     deprived_keys = models.JSONField(default=list)
     explanation = models.JSONField(default=dict, help_text="The engine's result as plain data, for explaining it later.")
     computed_at = models.DateTimeField(auto_now=True)
+
+    # The figures a result is judged by; the explanation is the engine's working, recomputed each time.
+    history = HistoricalRecords(excluded_fields=["explanation", "computed_at"])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "standard"], name="one_result_per_case_and_standard")]
@@ -413,6 +422,9 @@ class Complaint(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # When it was entered (``received_on`` may be days earlier): the re-check's changes are the case's
+    # history from then on. Empty for complaints recorded before it was kept.
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("complaint")

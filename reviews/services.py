@@ -22,7 +22,7 @@ from policies import facts as declared_facts
 from policies import movement as movement_rules
 from policies.models import PovertyStandard
 from policies.services import standard_lock
-from reviews import tallies, workflow
+from reviews import history, tallies, workflow
 from reviews.facts import check_case_answers, household_facts, result_as_data
 from reviews.holidays import posting_end, recheck_due
 from reviews.models import (
@@ -256,6 +256,7 @@ def case_screen(*, case: Case, user, items_met: list[str], read_version: int) ->
         target = Case.Status.SCREENED_OUT
     else:
         target = Case.Status.SURVEYED if case.status == Case.Status.SURVEYED else Case.Status.TO_SURVEY
+    before, at = history.state(case), timezone.now()
 
     def apply(c):
         c.quick_screen = sorted(items_met)
@@ -279,7 +280,11 @@ def case_screen(*, case: Case, user, items_met: list[str], read_version: int) ->
         on_conflict=lambda: _conflict(case),
     )
     if case.status == Case.Status.SCREENED_OUT:
-        CaseResult.objects.filter(case=case).delete()
+        # One by one, so each removal is in the results' history with who and why (two or three standards).
+        for result in CaseResult.objects.filter(case=case):
+            history.tag(result, user=user, reason=history.SCREEN, at=at)
+            result.delete()
+    history.record([(case, before)], user=user, reason=history.SCREEN, at=at)
     tallies.refresh(case.round_id, [case.village_id])
     return case
 
@@ -312,15 +317,16 @@ def case_save_section(
             check_case_answers(values["answers"])
         except (ValueError, TypeError) as exc:
             raise ValidationError(_("The answers are not valid: %(error)s") % {"error": exc}) from exc
+    before, at, reason = history.state(case), timezone.now(), history.section_reason(section)
     for name, value in values.items():
         setattr(case, name, value)
     if section == "members" and members is not None:
-        _save_members(case, members)
+        _save_members(case, members, user=user, reason=reason, at=at)
     if section not in case.sections_done:
         case.sections_done = [s for s in SURVEY_SECTIONS if s in {*case.sections_done, section}]
     fields = [*values.keys(), "sections_done"]
     _save_versioned(case, read_version, fields, user)
-    results = case_classify(case)
+    results = case_classify(case, user=user, reason=reason, at=at)
     workflow.record(
         round_=case.round, user=user, action="case_survey", case=case, data={"section": section, "fields": sorted(values)}
     )
@@ -333,6 +339,7 @@ def case_save_section(
     elif case.status == Case.Status.SURVEYED and not complete:
         workflow.perform("case_incomplete", case, user, data={"missing": case_missing_answers(results)})
         tallies.refresh(case.round_id, [case.village_id])
+    history.record([(case, before)], user=user, reason=reason, at=at)
     return case
 
 
@@ -342,55 +349,93 @@ def case_missing_answers(results: list[CaseResult]) -> list[str]:
     return [key for key in declared_facts.FACTS if key in missing]
 
 
-def _save_members(case: Case, members: list[dict]) -> None:
+def _save_members(case: Case, members: list[dict], *, user, reason: str, at) -> None:
     """``members`` are dicts of member facts; one with an ``id`` (a pk) changes or, with ``DELETE``,
     removes that member of *this* case, one without adds a member. An id that is not one of the case's
-    members is refused: the id comes from the browser."""
+    members is refused: the id comes from the browser. Only members whose answers changed are written,
+    and each addition, removal and change goes into the members' history."""
     if not any(not m.get("DELETE") for m in members):
         raise ValidationError(_("A household has at least one member."))
     current = {m.pk: m for m in case.members.all()}
     ids = [data.get("id") for data in members if data.get("id") is not None]
     if len(set(ids)) != len(ids) or not set(ids) <= current.keys():
         raise ValidationError(FOREIGN_ROW_MESSAGE, code="foreign_row")
+    changed = []
     for data in members:
         instance = current.get(data.get("id"))
         if data.get("DELETE"):
             if instance is not None:
+                history.tag(instance, user=user, reason=reason, at=at)
                 instance.delete()
             continue
         fields = {f: data[f] for f in MEMBER_FACT_FIELDS if f in data}
         if instance is None:
-            CaseMember.objects.create(case=case, **fields)
+            added = CaseMember(case=case, **fields)
+            history.tag(added, user=user, reason=reason, at=at)
+            added.save()
         else:
+            before = history.state(instance)
             for name, value in fields.items():
                 setattr(instance, name, value)
-            instance.save()
+            if history.state(instance) != before:
+                changed.append((instance, before))
+    if changed:
+        CaseMember.objects.bulk_update([m for m, _before in changed], list(MEMBER_FACT_FIELDS))
+        history.record(changed, user=user, reason=reason, at=at)
 
 
-def case_classify(case: Case) -> list[CaseResult]:
-    """Classify the case against every standard of its round; the primary one sets the case's result."""
+RESULT_FIELDS = ("household_class", "income_per_person_month", "deprivation_count", "deprived_keys", "explanation")
+
+
+def case_classify(case: Case, *, user=None, reason: str = history.RECLASSIFY, at=None) -> list[CaseResult]:
+    """Classify the case against every standard of its round; the primary one sets the case's result.
+
+    Only results that differ are written. With a ``user`` (every page does), a result's new class,
+    income or deprivations go into its history; the demo seeder passes none and records nothing."""
     members = list(case.members.all().order_by("id"))
     if not members:
         return []
+    at = at or timezone.now()
     facts = household_facts(case, members)
     standards = list(case.round.standards.prefetch_related("indicators"))
-    results = []
+    stored = {r.standard_id: r for r in CaseResult.objects.filter(case=case)}
+    results, added, changed, rewritten = [], [], [], []
     for standard in standards:
         result = engine.classify(facts, standard.to_spec())
-        row, _created = CaseResult.objects.update_or_create(
-            case=case,
-            standard=standard,
-            defaults={
-                "household_class": result.household_class or "",
-                "income_per_person_month": result.income_per_person_month,
-                "deprivation_count": result.deprivation_count,
-                "deprived_keys": [d.key for d in result.deprivations],
-                "explanation": result_as_data(result),
-            },
-        )
+        values = {
+            "household_class": result.household_class or "",
+            "income_per_person_month": result.income_per_person_month,
+            "deprivation_count": result.deprivation_count,
+            "deprived_keys": [d.key for d in result.deprivations],
+            "explanation": result_as_data(result),
+        }
+        row = stored.get(standard.pk)
+        if row is None:
+            row = CaseResult(case=case, standard=standard, **values)
+            added.append(row)
+        else:
+            before, explanation = history.state(row), row.explanation
+            for name, value in values.items():
+                setattr(row, name, value)
+            if history.state(row) != before:
+                changed.append((row, before))
+            elif row.explanation != explanation:
+                rewritten.append(row)  # the same figures, reasons worded anew: not a change of result
         results.append(row)
         if standard.pk == case.round.primary_standard_id:
             case.result_class = result.household_class or ""
+    for row in added:
+        if user is None:
+            row.skip_history_when_saving = True
+        else:
+            history.tag(row, user=user, reason=reason, at=at)
+        row.save()
+    if changed or rewritten:
+        for row in [*(r for r, _before in changed), *rewritten]:
+            row.computed_at = at
+        CaseResult.objects.bulk_update([*(r for r, _before in changed), *rewritten], [*RESULT_FIELDS, "computed_at"])
+        if user is not None:
+            history.record(changed, user=user, reason=reason, at=at)
     case.movement = _movement_for(case, case.result_class) if case.result_class else ""
     Case.objects.filter(pk=case.pk).update(result_class=case.result_class, movement=case.movement)
     tallies.refresh(case.round_id, [case.village_id])
@@ -539,6 +584,7 @@ def complaint_record(
         c.recheck_due_on = recheck_due(received_on, case.round.recheck_working_days)
         return []
 
+    before = history.state(case)
     workflow.perform(
         "complaint_record",
         complaint,
@@ -554,6 +600,7 @@ def complaint_record(
     )
     Case.objects.filter(pk=case.pk).update(reopened=True)
     case.reopened = True
+    history.record([(case, before)], user=user, reason=history.COMPLAINT)
     return complaint
 
 
@@ -569,8 +616,12 @@ def complaint_resolve(*, complaint: Complaint, user, resolution: str) -> Complai
         return ["resolution", "resolved_on"]
 
     workflow.perform("complaint_resolve", complaint, user, reason=resolution, apply=apply)
-    if not complaint.case.complaints.filter(status=Complaint.Status.OPEN).exists():
-        Case.objects.filter(pk=complaint.case_id).update(reopened=False)
+    case = complaint.case
+    if not case.complaints.filter(status=Complaint.Status.OPEN).exists():
+        before = history.state(case)
+        Case.objects.filter(pk=case.pk).update(reopened=False)
+        case.reopened = False
+        history.record([(case, before)], user=user, reason=history.COMPLAINT_RESOLVED)
     return complaint
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -14,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import access
+from reviews import history, services, workflow
 from reviews import selectors_manage as selectors
-from reviews import services, workflow
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
 from reviews.holidays import posting_end
 from reviews.models import Case, CaseResult, Complaint, ReviewRound, VillageList, WardList
@@ -278,7 +280,7 @@ def complaint_record(request, round_id, ward_code):
 def complaint_resolve(request, round_id, ward_code, complaint_id):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     complaint = get_object_or_404(
-        Complaint.objects.select_related("case__round", "case__village", "case__household"),
+        Complaint.objects.select_related("case__round__primary_standard", "case__village", "case__household"),
         pk=complaint_id,
         case__round_id=ward_list.round_id,
         case__village__parent_id=ward_list.ward_id,
@@ -300,8 +302,18 @@ def complaint_resolve(request, round_id, ward_code, complaint_id):
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the result"),
-        extra={"blocked": _round_closed(ward_list), "stored_results": _stored_results(complaint.case)},
+        extra={
+            "blocked": _round_closed(ward_list),
+            "stored_results": _stored_results(complaint.case),
+            # What the re-check changed: the answers and results since the complaint was entered.
+            "changes": history.case_changes(complaint.case, since=complaint.recorded_at or _start_of(complaint.received_on)),
+            "changes_title": _("Changes since the complaint was recorded"),
+        },
     )
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _stored_results(case: Case) -> list[dict]:

@@ -18,7 +18,7 @@ from households.models import AdminUnit, Household, IdNumberDisclosure
 from households.services import id_numbers_disclosed
 from policies.explain import missing_by_section, result_rows
 from policies.vocabulary import CLASS_CHOICES, SECTION_CHOICES, label
-from reviews import selectors, services, workflow
+from reviews import history, selectors, services, workflow
 from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
 from reviews.models import Case, CaseResult, OfficialStatus, ReviewRound, VillageList, WardList
 
@@ -147,6 +147,7 @@ def case_detail(request, pk):
             "rows": _results(case) if case.status not in (Case.Status.TO_SCREEN, Case.Status.SCREENED_OUT) else [],
             "members": list(case.members.all()),
             "timeline": selectors.case_timeline(case),
+            "changes": history.case_changes(case),
             "complaints": list(case.complaints.all()),
             "editable": _editable_for(case, request.user),
             "sections": _section_titles(),
