@@ -27,53 +27,57 @@ def unanswered_income_is_null(apps, schema_editor):
 
 
 def unanswered_income_is_zero(apps, schema_editor):
-    """Backwards: the columns are NOT NULL again, so "not answered" goes back to the old 0."""
+    """Backwards: the columns are NOT NULL again, so "not answered" goes back to the old 0.
+
+    The ALTER TABLEs that follow in the same transaction would meet PostgreSQL's deferred foreign-key
+    checks of these updates ("pending trigger events"): check them now instead."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Case = apps.get_model("reviews", "Case")
     for column in INCOME_COLUMNS:
         Case.objects.filter(**{f"{column}__isnull": True}).update(**{column: 0})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0006_survey_answers'),
+        ("reviews", "0006_survey_answers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='income_agriculture',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='net farm, forest and fishery income'),
+            model_name="case",
+            name="income_agriculture",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="net farm, forest and fishery income"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='income_business',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='business and services'),
+            model_name="case",
+            name="income_business",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="business and services"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='income_other',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='other income'),
+            model_name="case",
+            name="income_other",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="other income"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='income_pension',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='pensions'),
+            model_name="case",
+            name="income_pension",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="pensions"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='income_remittances',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='remittances'),
+            model_name="case",
+            name="income_remittances",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="remittances"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='income_social_allowance',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='state social allowances'),
+            model_name="case",
+            name="income_social_allowance",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="state social allowances"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='income_wages',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='wages and salaries'),
+            model_name="case",
+            name="income_wages",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="wages and salaries"),
         ),
         migrations.RunPython(unanswered_income_is_null, unanswered_income_is_zero),
     ]
