@@ -85,6 +85,7 @@ class ExportJobAdmin(ReadOnlyAdmin):
 class PublicHolidayAdmin(ReadOnlyAdmin):
     """Read-only here too: the city officer's page adds and removes days and audits each change."""
 
-    list_display = ("day", "name", "note", "added_by", "added_at")
+    list_display = ("day", "kind", "status", "name", "announcement", "note", "added_by", "added_at")
+    list_filter = ("kind", "status")
     list_select_related = ("added_by",)
     date_hierarchy = "day"

@@ -1,4 +1,9 @@
-"""Working-day arithmetic for posting and re-check periods (weekends excluded, holidays as data)."""
+"""Working-day arithmetic for posting and re-check periods (weekends excluded, holidays as data).
+
+A day is a working day when it is a weekday that is not a public holiday, or a Saturday or Sunday that
+the government declared a working day (làm bù: usually swapped with a weekday off to bridge a holiday,
+e.g. Saturday 22/8/2026 worked for Monday 31/8/2026).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,14 @@ from collections.abc import Collection
 from datetime import date, timedelta
 
 
-def is_working_day(day: date, holidays: Collection[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in holidays
+def is_working_day(day: date, holidays: Collection[date] = (), workdays: Collection[date] = ()) -> bool:
+    """``holidays`` are the days off, ``workdays`` the weekend days declared working days."""
+    if day in holidays:
+        return False
+    return day.weekday() < 5 or day in workdays
 
 
-def period_end(start: date, working_days: int, holidays: Collection[date] = ()) -> date:
+def period_end(start: date, working_days: int, holidays: Collection[date] = (), workdays: Collection[date] = ()) -> date:
     """Last day of a period of ``working_days`` working days that begins on ``start``.
 
     The start day counts when it is a working day (a list posted on Monday for 5 working days is
@@ -20,14 +28,14 @@ def period_end(start: date, working_days: int, holidays: Collection[date] = ()) 
         raise ValueError("a period has at least one working day")
     day, counted = start, 0
     while True:
-        if is_working_day(day, holidays):
+        if is_working_day(day, holidays, workdays):
             counted += 1
             if counted == working_days:
                 return day
         day += timedelta(days=1)
 
 
-def add_working_days(start: date, working_days: int, holidays: Collection[date] = ()) -> date:
+def add_working_days(start: date, working_days: int, holidays: Collection[date] = (), workdays: Collection[date] = ()) -> date:
     """The day ``working_days`` working days after ``start`` (the start day itself does not count):
     a complaint received on Friday with 3 working days to re-check is due on Wednesday."""
     if working_days < 0:
@@ -35,6 +43,6 @@ def add_working_days(start: date, working_days: int, holidays: Collection[date] 
     day, counted = start, 0
     while counted < working_days:
         day += timedelta(days=1)
-        if is_working_day(day, holidays):
+        if is_working_day(day, holidays, workdays):
             counted += 1
     return day

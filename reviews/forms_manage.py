@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import PovertyStandard
 from reviews import services, workflow
-from reviews.models import ReviewRequest, ReviewRound
+from reviews.models import PublicHoliday, ReviewRequest, ReviewRound
 
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
 # The first bytes of each accepted file type: the extension alone would let anything through.
@@ -184,12 +184,31 @@ class RequestForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=PublicHoliday.Kind.choices,
+        initial=PublicHoliday.Kind.DAY_OFF,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("A working day (làm bù) is a Saturday or Sunday that the announcement declares a working day."),
+    )
     day = date_field(_("Date"), error_messages={"required": _("Give the date of the holiday.")})
     name = forms.CharField(
         label=_("Name"),
         max_length=150,
         error_messages={"required": _("Give the holiday's name.")},
-        help_text=_("For example: Tết Nguyên đán, Giỗ Tổ Hùng Vương, Quốc khánh (ngày nghỉ thứ hai), nghỉ bù."),
+        help_text=_("For example: Tết Nguyên đán, Giỗ Tổ Hùng Vương, Quốc khánh (ngày nghỉ thứ hai), nghỉ bù, làm bù."),
+    )
+    announcement = forms.CharField(
+        label=_("Announcement number"),
+        max_length=100,
+        required=False,
+        help_text=_("Required for a working day. For example 6150/TB-BLĐTBXH."),
+    )
+    swapped_with = date_field(
+        _("Swapped with"),
+        required=False,
+        help_text=_("The day off this working day makes up for, or the working day this day off is swapped with."),
     )
     note = forms.CharField(
         label=_("Legal basis / note"),
@@ -197,3 +216,16 @@ class HolidayForm(forms.Form):
         required=False,
         help_text=_("The announcement that sets the day, e.g. the government's notice on the year's holidays."),
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or PublicHoliday.Kind.DAY_OFF
+
+
+class HolidayConfirmForm(forms.Form):
+    announcement = forms.CharField(
+        label=_("Announcement number"),
+        max_length=100,
+        error_messages={"required": _("Give the number of the announcement that sets this day.")},
+        help_text=_("The government's announcement that sets this day, e.g. 6150/TB-BLĐTBXH."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150, required=False, help_text=_("Empty: keep the suggested name."))

@@ -460,6 +460,9 @@ class Transition(models.Model):
         "ward_reopen": _("Ward list reopened"),
         "holiday_add": _("Public holiday added"),
         "holiday_remove": _("Public holiday removed"),
+        "holiday_suggest": _("Expected public holidays suggested"),
+        "holiday_confirm": _("Expected public holiday confirmed"),
+        "holiday_reject": _("Expected public holiday rejected"),
         "posting_rescheduled": _("Posting end date counted again after a public holiday change"),
         "recheck_rescheduled": _("Re-check due date counted again after a public holiday change"),
     }
@@ -534,17 +537,46 @@ class PublicHolidayQuerySet(models.QuerySet):
     def in_year(self, year: int) -> PublicHolidayQuerySet:
         return self.filter(day__year=year)
 
+    def counted(self) -> PublicHolidayQuerySet:
+        """The days the working-day periods count on: confirmed ones only (a suggestion is not yet law)."""
+        return self.filter(status=PublicHoliday.Status.CONFIRMED)
+
 
 class PublicHoliday(models.Model):
-    """A public holiday: not a working day for the posting and re-check periods.
+    """A day of the working-day calendar that differs from "Monday to Friday": a public holiday (a
+    weekday off) or a Saturday / Sunday declared a working day (làm bù, usually swapped with a weekday
+    off to bridge a holiday). Only confirmed days count in the posting and re-check periods.
 
     The fixed solar-calendar days of the Labour Code 2019 (Law 45/2019/QH14, Article 112) ship as
     data (``load_holidays``); Tết, Hùng Kings' day and the second National Day holiday move every
-    year and are announced by the government, so the city officer adds them.
+    year and are announced by the government: the portal offers them computed from the lunar calendar
+    (the ``holidays`` package) as expected days, which count once the city officer confirms each with
+    the announcement's number.
     """
 
-    day = models.DateField(_("date"), unique=True)
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Working day (làm bù)")
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", _("Expected")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DAY_OFF)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     name = models.CharField(_("name"), max_length=150)
+    announcement = models.CharField(
+        _("announcement number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number of the government's announcement that sets the day, e.g. 6150/TB-BLĐTBXH."),
+    )
+    # The weekday off that a declared working day makes up for (or the other way round); shown only.
+    swapped_with = models.DateField(_("swapped with"), null=True, blank=True)
+    # Offered by the portal from the lunar calendar (``holidays_suggest``) rather than typed in.
+    computed = models.BooleanField(_("computed from the calendar"), default=False)
     note = models.CharField(_("legal basis / note"), max_length=255, blank=True)
     # Empty for the days loaded from the shipped file by ``load_holidays``.
     added_by = models.ForeignKey(
@@ -558,9 +590,31 @@ class PublicHoliday(models.Model):
         verbose_name = _("public holiday")
         verbose_name_plural = _("public holidays")
         ordering = ["day"]
+        constraints = [
+            # A rejected suggestion stays (so suggesting again does not offer it again) beside the day
+            # the officer enters instead.
+            models.UniqueConstraint(fields=["day"], condition=~Q(status="rejected"), name="publicholiday_one_live_entry_per_day"),
+            # A declared working day, or a computed day, counts only on the strength of an announcement.
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | ~(Q(kind="working_day") | Q(computed=True)) | ~Q(announcement=""),
+                name="publicholiday_confirmed_by_an_announcement",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} – {self.name}"
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == self.Kind.WORKING_DAY
+
+    @property
+    def is_expected(self) -> bool:
+        return self.status == self.Status.EXPECTED
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status == self.Status.CONFIRMED
 
     def removable_on(self, today: date) -> bool:
         """Only a future day can be removed: one that has begun may already count in a recorded period."""

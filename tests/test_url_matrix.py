@@ -419,6 +419,26 @@ ROWS += [
         label="future day",
         statuses=expect(403, anonymous=302, city_officer=302, admin=302),
     ),
+    Row(
+        "reviews:holiday_suggest",
+        method="post",
+        label="next year",
+        statuses=expect(403, anonymous=302, city_officer=302, admin=302),
+    ),
+    Row("reviews:holiday_confirm", lambda w: {"holiday_id": w["suggestion"].pk}, statuses=CITY_ONLY),
+    Row(
+        "reviews:holiday_confirm",
+        lambda w: {"holiday_id": w["suggestion"].pk},
+        method="post",
+        label="empty form",
+        statuses=CITY_ONLY,
+    ),
+    Row(
+        "reviews:holiday_reject",
+        lambda w: {"holiday_id": w["suggestion"].pk},
+        method="post",
+        statuses=expect(403, anonymous=302, city_officer=302, admin=302),
+    ),
     manage_row("reviews:my_ward", statuses=expect(403, anonymous=302, ward_officer=302, commune_officer=302, admin=302)),
     manage_row("reviews:ward_detail", WARD, statuses=WARD_READERS),
     manage_row("reviews:meeting_record", VILLAGE, statuses=WARD_OFFICER_ACTS),
@@ -637,6 +657,9 @@ def world(territory, personas):
     support_policies_load()
     w["policy"] = SupportPolicy.objects.get(code="health-insurance")
     w["holiday"] = PublicHoliday.objects.create(day=date(2099, 9, 3), name="Quốc khánh (ngày nghỉ thứ hai)")
+    w["suggestion"] = PublicHoliday.objects.create(
+        day=date(2099, 1, 21), name="Tết Nguyên Đán", status=PublicHoliday.Status.EXPECTED, computed=True
+    )
     w["standard"] = PovertyStandard.objects.get(code="city-danang")
     national = PovertyStandard.objects.get(code="national-2022")
     ReviewRequest.objects.create(

@@ -9,9 +9,9 @@ class Command(BaseCommand):
     help = (
         "Create the public holidays of reviews/data/public_holidays.csv that are not loaded yet (idempotent). "
         "The file ships only the fixed days of the Labour Code 2019 (45/2019/QH14), Article 112: 1 January, "
-        "30 April, 1 May and 2 September, 2025–2030. Tết, Hùng Kings' day, the second National Day holiday "
-        "and compensatory days off are announced by the government each year: the city officer adds them on "
-        "the portal's holiday page."
+        "30 April, 1 May and 2 September, 2025–2030. Tết, Hùng Kings' day, the second National Day holiday, "
+        "compensatory days off and declared working days are announced by the government each year: the "
+        "portal's holiday page suggests them from the lunar calendar and the city officer confirms each."
     )
 
     def add_arguments(self, parser):
