@@ -4,7 +4,11 @@ city 48 › district 492 › ward 20236 (urban) › villages 20236-001, 20236-00
         › district 497 › commune 20293 (rural) › village 20293-001
 """
 
+import os
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from households.models import AdminUnit, Assignment, Household, Member
@@ -87,6 +91,43 @@ def client_for(client):
         return client
 
     return login
+
+
+# `PORTAL_TEST_CLOCK_SHIFT_DAYS=45 make test`: the whole run (collection included) sees the clock moved
+# forward that many days, still ticking, so that a test which silently depends on today's date fails
+# before the date comes. Tests that pin their own date (``today_is``, ``time_machine``) still pin it.
+CLOCK_SHIFT_ENV = "PORTAL_TEST_CLOCK_SHIFT_DAYS"
+_clock_shift = None
+
+
+def _clock_shift_days() -> int:
+    value = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
+    try:
+        return int(value or 0)
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_SHIFT_ENV} must be a whole number of days, not {value!r}") from None
+
+
+def pytest_configure(config):
+    global _clock_shift
+    days = _clock_shift_days()
+    if days:
+        _clock_shift = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        _clock_shift.start()
+
+
+def pytest_unconfigure(config):
+    global _clock_shift
+    if _clock_shift is not None:
+        _clock_shift.stop()
+        _clock_shift = None
+
+
+def pytest_report_header(config):
+    days = _clock_shift_days()
+    if days:
+        return f"clock shifted {days:+d} days ({CLOCK_SHIFT_ENV}): today is {datetime.now(UTC).date().isoformat()}"
+    return None
 
 
 def pytest_sessionstart(session):
