@@ -11,16 +11,25 @@ from households.models import (
     IdNumberSearch,
     ImportJob,
     Member,
+    TerritoryEvent,
 )
 
 
 @admin.register(AdminUnit)
 class AdminUnitAdmin(admin.ModelAdmin):
+    """Names and dates only: where a unit sits (code, parent, path, level, area type) changes through
+    ``households.territory_changes`` (``manage.py territory``), which rebuilds the paths below it, moves the
+    households, asks the open rounds and logs the change. Units are added by ``load_units`` and the ward's
+    "Địa bàn" page."""
+
     list_display = ("code", "name", "unit_type", "level", "area_type", "valid_to")
     list_filter = ("level", "area_type")
     search_fields = ("code", "name")
-    raw_id_fields = ("parent",)
-    readonly_fields = ("path",)
+    readonly_fields = ("code", "parent", "path", "level", "area_type")
+    fields = ("code", "name", "unit_type", "level", "parent", "path", "area_type", "valid_from", "valid_to")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Assignment)
@@ -137,3 +146,14 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TerritoryEvent)
+class TerritoryEventAdmin(_ReadOnlyLog):
+    """Villages moved, merged and split, by whom and why: read-only like the other audit logs."""
+
+    list_display = ("at", "action", "unit", "actor", "reason")
+    list_filter = ("action", "at")
+    search_fields = ("unit__code", "unit__name", "actor__username", "reason")
+    list_select_related = ("unit", "actor")
+    date_hierarchy = "at"

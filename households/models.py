@@ -470,6 +470,34 @@ class AccountEvent(models.Model):
         return f"{self.get_action_display()}: {self.account} ({self.at:%d/%m/%Y %H:%M})"
 
 
+class TerritoryEvent(models.Model):
+    """Audit log of the territory changes made through ``households.territory_changes``: who, when, why,
+    and what moved (old and new paths, the households that changed village). Never edited."""
+
+    class Action(models.TextChoices):
+        MOVE = "move", _("Village moved to another ward/commune")
+        MERGE = "merge", _("Villages merged")
+        SPLIT = "split", _("Village split")
+        AREA_TYPE = "area_type", _("Area type changed")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # The village moved, the village merged into, the village split; for an area type, the ward.
+    unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason = models.TextField(_("reason"))
+    # e.g. {"from_path": …, "to_path": …, "villages": [codes], "households": [codes], "carried": {hook: {…}}}
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("territory change")
+        verbose_name_plural = _("territory changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.unit} ({self.at:%d/%m/%Y %H:%M})"
+
+
 class ResidentCountQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ResidentCountQuerySet":
         return self.filter(access.unit_q(user, "unit__"))

@@ -27,7 +27,7 @@ def area_type_for(level: str, parent: AdminUnit | None) -> str:
     """Urban for a ward (phường), rural for a commune (xã); a village inherits its ward's.
 
     A special zone (đặc khu) is a commune-level unit; it is treated as rural until the city says
-    otherwise (the field is editable in the admin). Levels above the ward have no area type.
+    otherwise (``manage.py territory area-type``). Levels above the ward have no area type.
     """
     if level == AdminUnit.Level.WARD:
         return AdminUnit.AreaType.URBAN
@@ -167,7 +167,11 @@ def units_load(*, text: str, valid_from: date | None = None) -> UnitLoadReport:
 
 
 def next_village_code(ward: AdminUnit) -> str:
-    codes = AdminUnit.objects.filter(parent=ward, level=AdminUnit.Level.VILLAGE).values_list("code", flat=True)
+    # Every code ever given under this ward, wherever the village is now: a village moved to another ward
+    # keeps its code (households.territory_changes), so a new one must not be given it again.
+    codes = AdminUnit.objects.filter(code__startswith=f"{ward.code}-", level=AdminUnit.Level.VILLAGE).values_list(
+        "code", flat=True
+    )
     numbers = [int(code.rsplit("-", 1)[1]) for code in codes if "-" in code and code.rsplit("-", 1)[1].isdigit()]
     return f"{ward.code}-{max(numbers, default=0) + 1:03d}"
 

@@ -465,6 +465,7 @@ class Transition(models.Model):
         "holiday_reject": _("Expected public holiday rejected"),
         "posting_rescheduled": _("Posting end date counted again after a public holiday change"),
         "recheck_rescheduled": _("Re-check due date counted again after a public holiday change"),
+        "territory_change": _("Territory changed: village moved, merged or split"),
     }
 
     # Empty for changes that belong to no round (the public holidays every round's periods count on).

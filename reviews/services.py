@@ -176,12 +176,27 @@ def case_add(*, round_: ReviewRound, household: Household, inclusion: str, user)
     existing = Case.objects.filter(round=round_, household=household).first()
     if existing is not None:
         return existing
-    village_list = VillageList.objects.get(round=round_, village_id=household.village_id)
-    if not village_list.is_editable:
-        raise ValidationError(_("The village list has been submitted; ask the ward to return it first."))
+    refusal = case_add_refusal(round_, household)
+    if refusal:
+        raise ValidationError(refusal)
     case = _create_cases(round_, [(household, inclusion)])[0]
     workflow.record(round_=round_, user=user, action="case_add", case=case, data={"inclusion": inclusion})
     return case
+
+
+def case_add_refusal(round_: ReviewRound, household: Household) -> str | None:
+    """Why a case for ``household`` cannot join ``round_`` now (None when it can): its village must have an
+    editable list in the round, and its ward's list must not be posted yet (a household added to a posted
+    list would never have been posted). A refused request waits for the next round (``round_build_scope``)."""
+    village_list = VillageList.objects.filter(round=round_, village_id=household.village_id).first()
+    if village_list is None:
+        return _("The household's village has no list in this round (its ward is not in the round).")
+    if not village_list.is_editable:
+        return _("The village list has been submitted; ask the ward to return it first.")
+    ward_list = WardList.objects.filter(round=round_, ward_id=household.village.parent_id).first()
+    if ward_list is None or ward_list.status not in (WardList.Status.OPEN, WardList.Status.RETURNED):
+        return _("The ward list has been posted; the household will be reviewed in the next round.")
+    return None
 
 
 @transaction.atomic
@@ -206,8 +221,7 @@ def request_record(*, household: Household, form: str, received_on: date, channe
     )
     if round_ is not None:
         inclusion = Case.Inclusion.FORM_04 if form == ReviewRequest.Form.FORM_04 else Case.Inclusion.FORM_01
-        village_list = VillageList.objects.filter(round=round_, village_id=household.village_id).first()
-        if village_list is not None and village_list.is_editable:
+        if case_add_refusal(round_, household) is None:
             case_add(round_=round_, household=household, inclusion=inclusion, user=user)
     return request
 

@@ -525,7 +525,10 @@ def add_villages(review, n):
     for i in range(n):
         village = make_unit(f"20236-1{i:02d}", f"Tổ {i}", AdminUnit.Level.VILLAGE, review["ward"])
         household = make_household(village, f"HH-V{i}", members=1)
-        vl = VillageList.objects.create(round=review["round"], village=village, status=VillageList.Status.SUBMITTED)
+        # The village got its list when it was added (reviews.territory); it has been submitted since.
+        vl, _created = VillageList.objects.update_or_create(
+            round=review["round"], village=village, defaults={"status": VillageList.Status.SUBMITTED}
+        )
         Case.objects.create(round=review["round"], household=household, village=village, inclusion="form01")
         VillageMeeting.objects.create(
             village_list=vl,
