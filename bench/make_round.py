@@ -29,6 +29,7 @@ django.setup()
 from django.db import connection, transaction
 
 from households.models import AdminUnit, Household, ResidentCount
+from policies import procedure
 from policies.models import PovertyStandard
 from reviews import tallies
 from reviews.demo import DEMO_CITY_LINES
@@ -105,8 +106,8 @@ def main() -> None:
                 kind="periodic",
                 year=2025,
                 name="Rà soát định kỳ năm 2025 (bench)",
-                starts_on=date(2025, 9, 1),
-                ends_on=date(2025, 12, 14),
+                starts_on=procedure.current().periodic_window(2025)[0],
+                ends_on=procedure.current().periodic_window(2025)[1],
                 effective_from=date(2026, 1, 1),
                 primary_standard=national,
                 status="closed",
@@ -125,8 +126,8 @@ def main() -> None:
                 kind="periodic",
                 year=2026,
                 name="Rà soát định kỳ năm 2026 (bench)",
-                starts_on=date(2026, 9, 1),
-                ends_on=date(2026, 12, 14),
+                starts_on=procedure.current().periodic_window(2026)[0],
+                ends_on=procedure.current().periodic_window(2026)[1],
                 survey_deadline=date(2026, 10, 31),
                 village_deadline=date(2026, 11, 10),
                 ward_deadline=date(2026, 11, 30),

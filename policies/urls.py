@@ -6,6 +6,7 @@ app_name = "policies"
 
 urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
+    path("procedure/", views.procedure_view, name="procedure"),
     path("money/", views.money_preview, name="money_preview"),
     path("standards/", views.standard_list_view, name="standard_list"),
     path("standards/<int:pk>/", views.standard_detail_view, name="standard_detail"),

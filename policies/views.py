@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from households.access import capability_required, has_capability, scope_of
 from policies import classification as engine
-from policies import explain
+from policies import explain, procedure
 from policies.forms import (
     HouseholdFactsForm,
     IndicatorFormSet,
@@ -355,3 +355,15 @@ def support_policy_new_version_view(request, pk: int):
             messages.success(request, _("Version %(version)s created.") % {"version": saved.version})
             return redirect("policies:support_policy_detail", pk=policy.pk)
     return render(request, "policies/support_policy_form.html", {"policy": policy, "latest": latest, "form": form})
+
+
+@require_GET
+@capability_required("see_ward_lists")
+def procedure_view(request):
+    """The review procedure's numbers, each period with its values, legal basis, source and confidence."""
+    today = timezone.localdate()
+    records = [
+        {"record": record, "in_force": record.covers(today), "rows": procedure.value_rows(record)}
+        for record in reversed(procedure.versions())
+    ]
+    return render(request, "policies/procedure.html", {"records": records})

@@ -15,6 +15,7 @@ from django.db import models, transaction
 
 from households.models import AdminUnit, Household, ResidentCount
 from policies import facts as declared
+from policies import procedure
 from policies.models import PovertyStandard
 from reviews import services, tallies
 from reviews.facts import FROM_REGISTER, case_columns
@@ -40,8 +41,8 @@ def seed_previous_round(*, seed: int, focus_ward_code: str | None) -> int:
         kind=ReviewRound.Kind.PERIODIC,
         year=2025,
         name="Rà soát định kỳ năm 2025 (dữ liệu minh họa)",
-        starts_on=date(2025, 9, 1),
-        ends_on=date(2025, 12, 14),
+        starts_on=procedure.current().periodic_window(2025)[0],
+        ends_on=procedure.current().periodic_window(2025)[1],
         effective_from=date(2026, 1, 1),
         primary_standard=national,
         status=ReviewRound.Status.CLOSED,
@@ -154,7 +155,7 @@ def seed_requests(*, seed: int, village_codes: list[str], ward_officer_username:
     created = 0
     for household in Household.objects.filter(village__code__in=village_codes).exclude(pk__in=listed).order_by("code"):
         # Both draws happen for every household, so that a second run makes the same picks (and skips them).
-        picked, received = rng.random() <= 0.5, date(2026, 9, 1) + timedelta(days=rng.randint(0, 40))
+        picked, received = rng.random() <= 0.5, procedure.current().periodic_window(2026)[0] + timedelta(days=rng.randint(0, 40))
         if not picked or ReviewRequest.objects.filter(household=household).exists():
             continue
         ReviewRequest.objects.create(
@@ -162,7 +163,7 @@ def seed_requests(*, seed: int, village_codes: list[str], ward_officer_username:
             form=ReviewRequest.Form.FORM_01,
             received_on=received,
             channel="village_head",
-            due_on=received + timedelta(days=services.REQUEST_DECISION_DAYS),
+            due_on=services.request_due_on(received),
             recorded_by=user,
         )
         created += 1

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from policies import procedure
 from policies.models import PovertyStandard
 from reviews import services, workflow
 from reviews.models import PublicHoliday, ReviewRequest, ReviewRound
@@ -38,8 +39,9 @@ def date_field(label, **kwargs) -> forms.DateField:
 class RoundOpenForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2021, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewRound.Kind.choices, initial=ReviewRound.Kind.PERIODIC)
-    starts_on = date_field(_("Starts on"), required=False, help_text=_("Empty: 1 September of the year (periodic review)."))
-    ends_on = date_field(_("Ends on"), required=False, help_text=_("Empty: 14 December of the year (periodic review)."))
+    # Help texts and initial values come from the procedure in force (``policies.procedure``).
+    starts_on = date_field(_("Starts on"), required=False)
+    ends_on = date_field(_("Ends on"), required=False)
     survey_deadline = date_field(_("Survey deadline"), required=False)
     village_deadline = date_field(_("Village lists deadline"), required=False)
     ward_deadline = date_field(_("Ward lists deadline"), required=False)
@@ -53,19 +55,8 @@ class RoundOpenForm(forms.Form):
     primary_standard = forms.ModelChoiceField(
         label=_("Standard for the official status"), queryset=PovertyStandard.objects.latest_versions()
     )
-    posting_working_days = forms.IntegerField(
-        label=_("Public posting (working days)"),
-        min_value=1,
-        max_value=30,
-        initial=5,
-        help_text=_(
-            "The length of the posting for this procedure is not verified; 5 working days is the period of the "
-            "average-living-standard procedure."
-        ),
-    )
-    recheck_working_days = forms.IntegerField(
-        label=_("Complaint re-check, phúc tra (working days)"), min_value=1, max_value=30, initial=3
-    )
+    posting_working_days = forms.IntegerField(label=_("Public posting (working days)"), min_value=1, max_value=30)
+    recheck_working_days = forms.IntegerField(label=_("Complaint re-check, phúc tra (working days)"), min_value=1, max_value=30)
     widen_scope = forms.BooleanField(
         label=_("Village heads may propose other households"),
         required=False,
@@ -77,8 +68,21 @@ class RoundOpenForm(forms.Form):
         today = today or timezone.localdate()
         effective = date(today.year + 1, 1, 1)
         self.fields["year"].initial = today.year
-        self.fields["starts_on"].initial = date(today.year, 9, 1)
-        self.fields["ends_on"].initial = date(today.year, 12, 14)
+        rules = procedure.rules_on(today)
+        starts_on, ends_on = rules.periodic_window(today.year)
+        self.fields["starts_on"].initial = starts_on
+        self.fields["ends_on"].initial = ends_on
+        self.fields["starts_on"].help_text = _("Empty: %(day)s of the year (periodic review, %(basis)s).") % {
+            "day": starts_on.strftime("%d/%m"),
+            "basis": rules.sources["periodic_window"].basis,
+        }
+        self.fields["ends_on"].help_text = _("Empty: %(day)s of the year (periodic review, %(basis)s).") % {
+            "day": ends_on.strftime("%d/%m"),
+            "basis": rules.sources["periodic_window"].basis,
+        }
+        for name in ("posting_working_days", "recheck_working_days"):
+            self.fields[name].initial = getattr(rules, name)
+            self.fields[name].help_text = procedure.period_help_text(rules, name)
         self.fields["effective_from"].initial = effective
         defaults = list(services.default_standards_for(effective))
         self.fields["standards"].initial = [s.pk for s in defaults]

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from households import access
 from households.models import AdminUnit, Household, Member
 from households.retention import past_retention
+from policies import procedure
 from policies.models import PovertyStandard
 
 
@@ -74,12 +75,13 @@ class ReviewRound(models.Model):
         on_delete=models.PROTECT,
         related_name="primary_rounds",
     )
+    # A round keeps its own periods; a new one starts from the procedure in force (``policies.procedure``).
     posting_working_days = models.PositiveSmallIntegerField(
-        _("public posting (working days)"),
-        default=5,
-        help_text=_("Not verified for this procedure; 5 is the period of the average-living-standard procedure."),
+        _("public posting (working days)"), default=procedure.default_posting_working_days
     )
-    recheck_working_days = models.PositiveSmallIntegerField(_("complaint re-check (working days)"), default=3)
+    recheck_working_days = models.PositiveSmallIntegerField(
+        _("complaint re-check (working days)"), default=procedure.default_recheck_working_days
+    )
     widen_scope = models.BooleanField(
         _("village heads may propose other households"),
         default=False,
@@ -351,7 +353,8 @@ class VillageList(models.Model):
 
 
 class VillageMeeting(models.Model):
-    """The village meeting: at least half of the attendees must agree with the list (Decision 24/2021)."""
+    """The village meeting: at least the procedure's share of the attendees must agree with the list
+    (``policies.procedure``)."""
 
     village_list = models.ForeignKey(VillageList, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField(_("held on"))

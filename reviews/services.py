@@ -20,6 +20,7 @@ from households.models import AdminUnit, Household, Member
 from policies import classification as engine
 from policies import facts as declared_facts
 from policies import movement as movement_rules
+from policies import procedure
 from policies.models import PovertyStandard
 from policies.services import standard_lock
 from reviews import history, tallies, workflow
@@ -39,7 +40,6 @@ from reviews.models import (
     WardList,
 )
 
-REQUEST_DECISION_DAYS = 15  # Decision 24/2021/QĐ-TTg: decision or reasoned refusal within 15 days [H]
 # A surveyed member: who the person is and the facts the rules read (the registry's own groups).
 MEMBER_FACT_FIELDS = (*Member.PERSON_FIELDS, *Member.FACT_FIELDS)
 
@@ -65,16 +65,17 @@ def round_open(
     effective_from: date | None = None,
     **settings_,
 ) -> ReviewRound:
-    """Open a round (periodic default window 1 Sep – 14 Dec, Plan 126/KH-UBND), create the village and
-    ward lists of the current territory and put the households in scope."""
+    """Open a round (a periodic round's default window is the procedure's, ``policies.procedure``),
+    create the village and ward lists of the current territory and put the households in scope."""
     require_capability(user, "manage_rounds")
     if primary_standard not in standards:
         raise ValidationError(
             {"primary_standard": _("The standard for the official status must be one of the standards applied.")}
         )
     if kind == ReviewRound.Kind.PERIODIC:
-        starts_on = starts_on or date(year, 9, 1)
-        ends_on = ends_on or date(year, 12, 14)
+        window = procedure.current().periodic_window(year)
+        starts_on = starts_on or window[0]
+        ends_on = ends_on or window[1]
     else:
         starts_on = starts_on or date(year, 1, 1)
         ends_on = ends_on or date(year, 12, 31)
@@ -201,8 +202,8 @@ def case_add_refusal(round_: ReviewRound, household: Household) -> str | None:
 
 @transaction.atomic
 def request_record(*, household: Household, form: str, received_on: date, channel: str, note: str, user) -> ReviewRequest:
-    """Record a household's Form 01 / Form 04 request; the decision is due 15 days later, and the
-    household joins the open round's scope."""
+    """Record a household's Form 01 / Form 04 request; the decision is due the procedure's answer time
+    later (``policies.procedure``), and the household joins the open round's scope."""
     require_in_area(user, household.village)
     require_capability(user, "record_requests")
     if received_on > timezone.localdate():
@@ -213,7 +214,7 @@ def request_record(*, household: Household, form: str, received_on: date, channe
         received_on=received_on,
         channel=channel,
         note=note,
-        due_on=received_on + timedelta(days=REQUEST_DECISION_DAYS),
+        due_on=request_due_on(received_on),
         recorded_by=user,
     )
     round_ = (
@@ -493,9 +494,14 @@ def village_return(*, village_list: VillageList, user, reason: str):
     return workflow.perform("village_return", village_list, user, reason=reason, apply=apply)
 
 
-def meeting_passes(attendees: int, votes_for: int) -> bool:
-    """At least 50 % of the attendees agree (Decision 24/2021/QĐ-TTg) [H]."""
-    return attendees > 0 and 2 * votes_for >= attendees
+def request_due_on(received_on: date) -> date:
+    """The day a Form 01 / Form 04 request must be decided or answered with reasons."""
+    return received_on + timedelta(days=procedure.rules_on(received_on).request_answer_days)
+
+
+def meeting_passes(attendees: int, votes_for: int, held_on: date) -> bool:
+    """At least the procedure's share of the attendees agree (``policies.procedure``)."""
+    return procedure.rules_on(held_on).meeting_passes(attendees, votes_for)
 
 
 @transaction.atomic
@@ -513,13 +519,13 @@ def meeting_record(
     if votes_for + votes_against > attendees:
         raise ValidationError(_("Votes for and against cannot add up to more than the attendees."))
     workflow.check_meeting_date(village_list.round, held_on, today=today)
-    passed = meeting_passes(attendees, votes_for)
+    passed = meeting_passes(attendees, votes_for, held_on)
     target = VillageList.Status.MEETING_PASSED if passed else VillageList.Status.RETURNED
     reason = (
         ""
         if passed
-        else _("Under 50 %% of attendees agreed (%(for)d of %(n)d): re-survey and meet again.")
-        % {"for": votes_for, "n": attendees}
+        else _("Under %(share)s of attendees agreed (%(for)d of %(n)d): re-survey and meet again.")
+        % {"share": procedure.rules_on(held_on).meeting_share_text, "for": votes_for, "n": attendees}
     )
 
     def apply(vl):

@@ -87,7 +87,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Return the village list for re-survey"),
             reason_required=True,
         ),
-        # The meeting's outcome decides the target: passed → MEETING_PASSED, under 50 % → RETURNED.
+        # The meeting's outcome decides the target: passed → MEETING_PASSED, under the procedure's share → RETURNED.
         Action(
             "meeting_record",
             VillageList,

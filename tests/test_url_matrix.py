@@ -206,6 +206,7 @@ ROWS = [
     Row("policies:calculator", statuses=CALCULATOR),
     Row("policies:calculator", method="post", label="empty form", statuses=CALCULATOR),
     Row("policies:money_preview", statuses=ANY_ROLE),
+    Row("policies:procedure", statuses=OFFICERS_READ),
     Row("policies:standard_list", statuses=ANY_ROLE),
     Row("policies:standard_detail", lambda w: {"pk": w["standard"].pk}, statuses=ANY_ROLE),
     Row("policies:standard_edit", lambda w: {"pk": w["standard"].pk}, statuses=CITY_ONLY),

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import access
+from policies import procedure
 from reviews import history, services, workflow
 from reviews import selectors_manage as selectors
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
@@ -65,6 +66,7 @@ def ward_detail(request, round_id, ward_code):
             "submit_late": workflow.overdue("ward_submit", ward_list.round, today),
             "decision_form": DecisionForm(initial={"decision_date": today}),
             "is_ward_officer": access.acts(user, "check_village_lists"),
+            "meeting_rule": procedure.meeting_rule_text(procedure.current()),
         },
     )
 
@@ -128,17 +130,19 @@ def meeting_record(request, round_id, ward_code, village_code):
             else:
                 messages.warning(
                     request,
-                    _("Under 50 %% of attendees agreed (%(for)d of %(n)d): the list of %(village)s goes back for re-survey.")
-                    % {"village": village_list.village.name, "for": meeting.votes_for, "n": meeting.attendees},
+                    _("Under %(share)s of attendees agreed (%(for)d of %(n)d): the list of %(village)s goes back for re-survey.")
+                    % {
+                        "share": procedure.rules_on(meeting.held_on).meeting_share_text,
+                        "village": village_list.village.name,
+                        "for": meeting.votes_for,
+                        "n": meeting.attendees,
+                    },
                 )
             return redirect(_ward_url(ward_list))
     return render_form(
         request,
         title=_("Village meeting of %(village)s") % {"village": village_list.village.name},
-        intro=_(
-            "The list passes when at least half of the attendees agree (Decision 24/2021/QĐ-TTg); otherwise it goes "
-            "back to the village head for re-survey and a new meeting."
-        ),
+        intro=procedure.meeting_rule_text(procedure.current()),
         form=form,
         cancel_url=_ward_url(ward_list),
         submit_label=_("Record the meeting"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from households import access
 from households.models import AdminUnit, Household
+from policies import procedure
 from reviews import selectors_manage as selectors
 from reviews import services
 from reviews.forms_manage import RequestForm
@@ -42,6 +43,7 @@ def request_list(request, code):
             "overdue_only": overdue_only,
             "overdue_count": services.overdue_requests(selectors.requests_under(unit, request.user), today=today).count(),
             "can_record": access.acts(request.user, "record_requests"),
+            "rule": procedure.request_rule_text(procedure.current()),
         },
     )
 
@@ -76,7 +78,7 @@ def request_record(request, code):
     return render_form(
         request,
         title=_("Record a household's request"),
-        intro=_("A request is decided, or refused with reasons, within 15 days of receipt (Decision 24/2021/QĐ-TTg)."),
+        intro=procedure.request_rule_text(procedure.current()),
         form=form,
         cancel_url=reverse("reviews:request_list", args=[unit.code]),
         submit_label=_("Record the request"),

@@ -174,7 +174,7 @@ def test_a_meeting_where_under_half_agree_returns_the_list_for_re_survey(client_
     response = hold_meeting(client, review, attendees=10, votes_for=4, votes_against=6)
     assert village_list(review).status == VillageList.Status.RETURNED
     page = content(client.get(response["Location"]))
-    assert "Dưới 50 % số người dự họp đồng ý (4/10)" in page
+    assert "Dưới 50% số người dự họp đồng ý (4/10)" in page
     assert "trả lại để rà soát lại" in page
 
 
@@ -399,7 +399,8 @@ def test_the_city_officer_opens_a_round_with_the_default_window(client_for, revi
     client = client_for(review["personas"]["city_officer"])
     form = client.get(reverse("reviews:round_open"))
     assert form.status_code == 200
-    assert "Niêm yết công khai (ngày làm việc)" in content(form) and "chưa được xác minh" in content(form)
+    page = content(form)
+    assert "Niêm yết công khai (ngày làm việc)" in page and "Theo quy trình: 5 ngày làm việc (chưa xác minh;" in page
     effective = date(TODAY.year + 1, 1, 1)
     expected = {s.pk for s in services.default_standards_for(effective)}
     assert set(form.context["form"]["standards"].initial) == expected
