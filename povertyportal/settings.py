@@ -95,6 +95,9 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
 }
+if env_str("DATABASE_TEST_NAME", default=""):
+    # Two test runs against one PostgreSQL server (CI beside a developer's run) each need their own test database.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", default="")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent readers while a writer works (the demo runs a web server and a task worker).
     DATABASES["default"].setdefault("OPTIONS", {})
