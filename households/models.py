@@ -479,9 +479,11 @@ class TerritoryEvent(models.Model):
         MERGE = "merge", _("Villages merged")
         SPLIT = "split", _("Village split")
         AREA_TYPE = "area_type", _("Area type changed")
+        REORGANISE = "reorganise", _("Ward/commune reorganised (new unit list)")
 
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    # The village moved, the village merged into, the village split; for an area type, the ward.
+    # The village moved, the village merged into, the village split; for an area type or a reorganisation,
+    # the (old) ward.
     unit = models.ForeignKey(AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
