@@ -26,9 +26,11 @@ Households without cases in an open round move freely. Each carried change is wr
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
+from households.access import approving_unit
 from households.models import AdminUnit, TerritoryEvent
 from households.territory_changes import TerritoryChange, register_hook
 from reviews import tallies, workflow
@@ -115,6 +117,8 @@ def carry(change: TerritoryChange) -> dict:
             change.action == Action.MOVE and VillageList.objects.filter(round=round_, village__in=change.villages).exists()
         )
         if in_round:
+            _ward_lists_follow(round_, change)
+        if in_round:
             workflow.record(
                 round_=round_,
                 user=change.user,
@@ -130,6 +134,18 @@ def carry(change: TerritoryChange) -> dict:
             )
             carried[str(round_.pk)] = {"cases": moved}
     return carried
+
+
+def _ward_lists_follow(round_: ReviewRound, change: TerritoryChange) -> None:
+    """The ward that receives villages has a list in the round (a ward created by a reorganisation has
+    none yet), and a ward left with no village in the round loses its list while that list is still open
+    — otherwise the round would wait for a list with no household."""
+    if not WardList.objects.filter(round=round_, ward=change.ward).exists():
+        WardList.objects.create(round=round_, ward=change.ward, approver=approving_unit(change.ward))
+    villages_left = VillageList.objects.filter(round=round_, village__parent_id=OuterRef("ward_id"))
+    WardList.objects.filter(
+        round=round_, ward_id__in=change.from_ward_ids - {change.ward.pk}, status=WardList.Status.OPEN
+    ).exclude(Exists(villages_left)).delete()  # nothing refers to a ward list; the log names the unit
 
 
 def village_list_for_new_village(sender, instance: AdminUnit, created: bool, raw: bool = False, **kwargs) -> None:

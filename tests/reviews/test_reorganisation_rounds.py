@@ -55,6 +55,13 @@ def test_an_open_rounds_cases_and_village_lists_follow_their_villages_to_the_new
     assert Transition.objects.filter(round=round_, action="territory_change").count() == 3
     assert tallies.differences(round_.pk) == {}
     assert Household.objects.filter(village__parent__code__in=["20242", "20308"]).count() == Household.objects.count()
+    # The new wards have their lists in the round, answering to the city (no district since 2025); the
+    # old wards, left without a village, no longer hold the round up.
+    ward_lists = WardList.objects.filter(round=round_).select_related("ward", "approver")
+    assert sorted((w.ward.code, w.approver.code, w.status) for w in ward_lists) == [
+        ("20242", "48", WardList.Status.OPEN),
+        ("20308", "48", WardList.Status.OPEN),
+    ]
 
 
 def test_the_reorganisation_is_refused_whole_while_a_ward_list_with_cases_is_posted(review):
