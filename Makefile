@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOUSEHOLDS ?= 20000
-STRUCTURE ?= 2023
+STRUCTURE ?= 2025
 PORT ?= 8000
 PYTEST_ARGS ?=
 

@@ -8,6 +8,6 @@ DB=${BENCH_DB:-portal_bench}
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" DEBUG=1
 .venv/bin/python manage.py migrate -v0
-/usr/bin/time -v .venv/bin/python manage.py seed_demo --households "$N" 2> bench/out-seed-time.txt | tail -5
+/usr/bin/time -v .venv/bin/python manage.py seed_demo --structure "${STRUCTURE:-2023}" --households "$N" 2> bench/out-seed-time.txt | tail -5
 grep -E "Elapsed|Maximum resident" bench/out-seed-time.txt
 psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT 'households', count(*) FROM households_household UNION ALL SELECT 'members', count(*) FROM households_member"

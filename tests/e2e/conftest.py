@@ -58,7 +58,7 @@ def demo(transactional_db, settings):
     `make demo` loads them), households and the open 2026 round."""
     settings.DEMO_DATA_ALLOWED = True
     call_command("load_holidays", verbosity=0)
-    call_command("seed_demo", households=3000, seed=7, villages_per_ward=(2, 3), verbosity=0)
+    call_command("seed_demo", structure="2023", households=3000, seed=7, villages_per_ward=(2, 3), verbosity=0)
     call_command("seed_review_demo", seed=7, verbosity=0)
     # The journeys must not depend on the day CI runs: every phase deadline lies ahead of today
     # (a journey that tests a late step moves its own deadline).

@@ -44,7 +44,7 @@ def test_seed_demo_is_deterministic_and_idempotent():
 
 
 def test_seed_demo_gives_each_role_a_login_in_its_unit():
-    seed()
+    seed(structure="2023")  # the only structure with a district level, so every role has a login
     # With a request, as the login page does (django-axes checks the login's address).
     user = authenticate(RequestFactory().post("/accounts/login/"), username="totruong.1", password="demo-2026")
     assert user is not None
@@ -58,10 +58,12 @@ def test_seed_demo_gives_each_role_a_login_in_its_unit():
     assert not Assignment.objects.filter(user__first_name="").exists()
 
 
-def test_seed_demo_on_the_2025_structure_has_no_district_login():
-    seed(structure="2025")
+def test_seed_demo_defaults_to_the_2025_structure_in_force_with_no_district_login():
+    seed()
     assert not Assignment.objects.filter(role=Assignment.Role.DISTRICT_OFFICER).exists()
     assert AdminUnit.objects.get(code="20242").parent.code == "48"
+    assert not AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT).exists()
+    assert Assignment.objects.get(user__username="phuong.haichau").unit.code == "20242"
 
 
 def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):

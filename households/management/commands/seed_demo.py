@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Load real Đà Nẵng units and generate demo villages, households, members and one login per role."
 
     def add_arguments(self, parser):
-        parser.add_argument("--structure", choices=sorted(STRUCTURE_FILES), default="2023")
+        parser.add_argument("--structure", choices=sorted(STRUCTURE_FILES), default="2025")
         parser.add_argument("--households", type=int, default=3000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--villages-per-ward", type=int, nargs=2, metavar=("MIN", "MAX"), default=None)
