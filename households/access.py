@@ -128,10 +128,13 @@ CAPABILITIES: dict[str, str] = {
     "see_benefits": "read the beneficiary lists and budgets of the area",
     "use_calculator": "use the poverty calculator",
     "see_standards": "read the poverty standards",
+    "see_sources": "see where the standards' values come from: their legal sources and how sure each value is",
 }
 
 _READ = frozenset({"see_households", "see_reviews", "see_standards"})
-_OFFICER_READ = _READ | {"see_ward_lists", "see_dashboards", "see_support_policies", "see_benefits"}
+# Village heads read the standards and results in plain words: the sources and confidence of the
+# values are for the officers who check them.
+_OFFICER_READ = _READ | {"see_ward_lists", "see_dashboards", "see_support_policies", "see_benefits", "see_sources"}
 
 # Role → capabilities: the ONE place that names roles (keys are Assignment.Role values; strings here
 # because models import this module). A new role is one entry here plus its Role choice.

@@ -7,15 +7,17 @@ money as "1.500.000 đồng", enumeration values through ``policies.vocabulary``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from policies import facts as declared_facts
 from policies import vocabulary as v
 from policies.classification import ClassificationResult, Reason
+from policies.money import whole_dong
 
 REASON_TEMPLATES = {
     "unemployed": gettext_lazy("%(member_name)s, aged %(age)s, of working age, is unemployed"),
@@ -62,6 +64,17 @@ REASON_TEMPLATES = {
 
 # Parameters that are money (đồng) and how each enumeration-valued parameter is labelled.
 _MONEY = {"per_person", "line", "upper", "social_allowance_12m"}
+# A parameter whose unit is not money although its name is in ``_MONEY``, by reason: the floor area
+# per person is square metres (the sentence says "m²/người"), shown as a plain number.
+_NOT_MONEY = {"floor_area_below": {"per_person"}}
+# The income sentences compare the per-person amount with a line (the parameter named here): the
+# whole đồng shown never crosses it.
+_COMPARED_WITH = {
+    "income_at_or_below_line": "line",
+    "income_above_line": "line",
+    "income_within_average_band": "upper",
+    "income_above_average_band": "upper",
+}
 _ENUM = {
     "education": v.EDUCATION_CHOICES,
     "required": v.EDUCATION_CHOICES,
@@ -84,11 +97,47 @@ def format_number(value: int | Decimal, decimals: int = 2) -> str:
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
-def format_vnd(value: int | Decimal | None) -> str:
-    """Money in đồng: "1.500.000 đồng". Cents stay visible (never rounded across a line)."""
+def format_vnd(value: int | Decimal | None, line: int | None = None) -> str:
+    """Money in whole đồng: "1.500.000 đồng"; 833.333,33 shows as 833.333 (the value itself stays
+    exact). Given the ``line`` it is compared with, an amount above the line never shows as the line
+    (``money.whole_dong``)."""
     if value is None:
         return _("not set yet")
-    return _("%(amount)s đồng") % {"amount": format_number(value)}
+    return _("%(amount)s đồng") % {"amount": format_number(whole_dong(value, line))}
+
+
+# The shipped data writes its sources in English ("Decree 07/2021/NĐ-CP, Annex, indicator 8"); shown
+# in Vietnamese they read as the documents are cited. Longest phrases first.
+_SOURCE_PHRASES_VI = (
+    (
+        re.compile(r"\(indicator set; wording not yet read\), carried over from "),
+        "(bộ chỉ số; chưa đọc nội dung), kế thừa từ ",
+    ),
+    (
+        re.compile(r"Đà Nẵng city standard \(exists \[M\]\); thresholds not found, to be entered by the city department"),
+        "Chuẩn nghèo thành phố Đà Nẵng (có văn bản); chưa tìm thấy các mức chuẩn, Sở nhập sau",
+    ),
+    (re.compile(r"validity extended to (\d{4})-(\d{2})-(\d{2}) by "), r"hiệu lực kéo dài đến \3/\2/\1 theo "),
+    (re.compile(r"\bDecree\b"), "Nghị định"),
+    (re.compile(r"\bCircular\b"), "Thông tư"),
+    (re.compile(r"\bResolution\b"), "Nghị quyết"),
+    (re.compile(r"\bDecision\b"), "Quyết định"),
+    (re.compile(r"\bAnnex\b"), "Phụ lục"),
+    (re.compile(r"\bArt\.\s*"), "Điều "),
+    (re.compile(r"\bindicator\b"), "chỉ số"),
+    (re.compile(r"\band\b"), "và"),
+)
+
+
+def format_source(text: str | None) -> str:
+    """A source note of the data, in Vietnamese when the page is (other words are left as written)."""
+    if not text:
+        return ""
+    text = str(text)
+    if (get_language() or "").startswith("vi"):
+        for pattern, replacement in _SOURCE_PHRASES_VI:
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def format_share(value: object) -> str:
@@ -120,8 +169,9 @@ def reason_params(reason: Reason) -> dict[str, str]:
             params[key] = _join(_in_sentence(v.value_label(question, item)) for item in value)  # type: ignore[arg-type, attr-defined]
         elif key == "questions":
             params[key] = _join(_in_sentence(str(v.fact_label(item))) for item in value)  # type: ignore[attr-defined]
-        elif key in _MONEY:
-            params[key] = format_vnd(value)  # type: ignore[arg-type]
+        elif key in _MONEY and key not in _NOT_MONEY.get(reason.code, ()):
+            line = reason.params.get(_COMPARED_WITH.get(reason.code, "")) if key == "per_person" else None
+            params[key] = format_vnd(value, line)  # type: ignore[arg-type]
         elif key in _ENUM:
             params[key] = _in_sentence(v.label(_ENUM[key], value))  # type: ignore[arg-type]
         elif key in _ENUM_LISTS:

@@ -213,6 +213,18 @@ def group_dong(amount: int) -> str:
     return sign + f"{abs(int(amount)):,}".replace(",", ".")
 
 
+def whole_dong(amount, line: int | None = None) -> int:
+    """An exact amount (int or Decimal: a per-person average has cents) in whole đồng, rounded half
+    up, for display only: stored and compared values stay exact. An amount above a whole-đồng
+    ``line`` never shows as the line itself (2.000.000,40 over a line of 2.000.000 shows 2.000.001);
+    an amount at or under a line cannot round above it."""
+    exact = Fraction(amount)
+    shown = int(abs(exact) + Fraction(1, 2)) * (-1 if exact < 0 else 1)
+    if line is not None and shown <= line < exact:
+        return int(line) + 1
+    return shown
+
+
 def per_person_month(amount_12m: int, members: int) -> int:
     """A year's amount per person per month, rounded half up to whole đồng (display only: the
     engine decides classes on exact integers)."""

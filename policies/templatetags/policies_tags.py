@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from households.access import has_capability
 from policies import explain
 from policies import vocabulary as v
 from policies.models import Confidence
@@ -21,23 +24,56 @@ _PARAM_ENUMS = {
 
 
 @register.filter
-def vnd(value) -> str:
-    """1500000 -> "1.500.000 đồng"; None -> "not set yet"."""
-    return explain.format_vnd(value)
+def vnd(value, line=None) -> str:
+    """1500000 -> "1.500.000 đồng", 4444444.44 -> "4.444.444 đồng" (whole đồng, for display only);
+    None -> "not set yet". ``amount|vnd:line``: an amount above the line never shows as the line."""
+    return explain.format_vnd(value, line)
 
 
-@register.simple_tag
-def confidence(code) -> str:
-    """The confidence of a value as a small badge: [H] read in a source … [L] unverified.
+def shows_sources(context) -> bool:
+    """Whether the page's user sees the sources and confidence of the values (officers); a village
+    head reads the values and the reasons in plain words only."""
+    request = context.get("request")
+    return request is not None and has_capability(request.user, "see_sources")
 
-    Free-text confidences in the data ("not set", "H for the change, …") are shown as they are."""
+
+@register.simple_tag(takes_context=True)
+def sources_shown(context) -> bool:
+    """``{% sources_shown as show_sources %}``: ``shows_sources`` for a template."""
+    return shows_sources(context)
+
+
+# The free-text confidences of the shipped data that carry no code, in words.
+_FREE_CONFIDENCES = {"not set": gettext_lazy("not set yet"), "not confirmed": gettext_lazy("not confirmed yet")}
+_LEADING_CODE = re.compile(r"^(M-H|L-M|H|M|L)\b")
+
+
+def _confidence_badge(code) -> str:
     if not code:
         return ""
     labels = dict(Confidence.choices)
-    if code in labels:
-        colour = {"H": "success", "M-H": "success", "M": "warning", "L-M": "danger", "L": "danger"}[code]
-        return format_html('<span class="badge text-bg-{} align-text-top" title="{}">[{}]</span>', colour, labels[code], code)
-    return format_html('<span class="badge text-bg-light border text-wrap align-text-top">[{}]</span>', code)
+    if code not in labels:
+        # "H for the change; …", "M (assumed …)": the code it starts with; "not set": in words.
+        match = _LEADING_CODE.match(code)
+        if match is None:
+            text = _FREE_CONFIDENCES.get(code.strip().lower(), gettext_lazy("see the notes"))
+            return format_html('<span class="badge text-bg-light border text-wrap align-text-top">[{}]</span>', text)
+        code = match.group(1)
+    colour = {"H": "success", "M-H": "success", "M": "warning", "L-M": "danger", "L": "danger"}[code]
+    return format_html('<span class="badge text-bg-{} align-text-top" title="{}">[{}]</span>', colour, labels[code], code)
+
+
+@register.simple_tag(takes_context=True)
+def confidence(context, code) -> str:
+    """The confidence of a value as a small badge: [H] read in a source … [L] unverified; nothing
+    for a user who does not see sources (``see_sources``)."""
+    return _confidence_badge(code) if shows_sources(context) else ""
+
+
+@register.filter
+def legal_source(text) -> str:
+    """An indicator's or standard's source as the officers read it (``explain.format_source``)."""
+    return explain.format_source(text)
 
 
 def _param_value(key: str, value) -> str:
@@ -65,13 +101,20 @@ def _param_value(key: str, value) -> str:
 
 
 @register.simple_tag
-def indicator_params(indicator) -> str:
-    """Each parameter of an indicator with its value and confidence, as a definition list."""
+def dimension_label(code) -> str:
+    """An indicator's dimension ("housing") as the survey names it ("Nhà ở")."""
+    return v.label(v.DIMENSION_CHOICES, code)
+
+
+@register.simple_tag(takes_context=True)
+def indicator_params(context, indicator) -> str:
+    """Each parameter of an indicator with its value (and confidence, for ``see_sources``), as a list."""
+    show = shows_sources(context)
     rows = [
         (
             str(v.PARAM_LABELS.get(key, key)),
             _param_value(key, value),
-            confidence(indicator.confidence.get(key, "")),
+            _confidence_badge(indicator.confidence.get(key, "")) if show else "",
         )
         for key, value in indicator.params.items()
     ]

@@ -85,9 +85,14 @@ def test_a_clearly_poor_household_is_poor_by_the_2022_national_standard_with_the
     assert "Hộ nghèo" in card
     assert "Nguyễn Văn An, 36 tuổi, không có thẻ bảo hiểm y tế" in card
     assert "Nguyễn Văn An, 36 tuổi, trong độ tuổi lao động, đang thất nghiệp" in card
-    assert "83.333,33 đồng" in card and "1.500.000 đồng" in card
+    assert "83.333 đồng" in card and "1.500.000 đồng" in card  # whole đồng (83.333,33 exactly)
     assert "Nghị định 07/2021/NĐ-CP" in card
-    assert "[H]" in card and "[M]" in card  # the confidence of the line and of the indicators
+    assert "[H]" not in card and "Decree" not in card  # a village head reads no confidence tags or source notes
+    officer = result_card(
+        client_for(personas["ward_officer"]).post(URL, poor_household("2026-12-31")).content.decode(), "national-2022"
+    )
+    assert "[H]" in officer and "[M]" in officer  # the confidence of the line and of the indicators
+    assert "Nghị định 07/2021/NĐ-CP, Phụ lục, chỉ số" in officer and "Decree" not in officer
     assert 'data-standard="national-2027"' not in html
 
 

@@ -101,8 +101,8 @@ def test_the_dimensions_and_dependant_definitions_in_the_shipped_data_have_label
         (0, "0 đồng"),
         (999, "999 đồng"),
         (Decimal("1500000.00"), "1.500.000 đồng"),
-        (Decimal("83333.33"), "83.333,33 đồng"),
-        (Decimal("1500000.50"), "1.500.000,5 đồng"),
+        (Decimal("83333.33"), "83.333 đồng"),  # whole đồng on the page; the value stays exact
+        (Decimal("1500000.50"), "1.500.001 đồng"),
     ],
 )
 def test_money_is_shown_in_dong_with_dot_thousands_separators(amount, text):
