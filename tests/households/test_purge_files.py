@@ -123,8 +123,11 @@ def test_an_upload_the_worker_never_finished_is_removed_and_the_job_marked_faile
 def test_workbooks_of_mistakes_from_before_import_jobs_are_purged_by_age(tmp_path):
     old = default_storage.save("import-errors/3/old.xlsx", ContentFile(b"PK"))
     new = default_storage.save("import-errors/3/new.xlsx", ContentFile(b"PK"))
-    week_ago = time.time() - 8 * 86400
-    os.utime(tmp_path / old, (week_ago, week_ago))
+    # Both times from the portal's clock (a file's mtime is the machine's: with the clock moved, as CI does,
+    # a file written "now" would otherwise look a year old).
+    now = time.time()
+    os.utime(tmp_path / new, (now, now))
+    os.utime(tmp_path / old, (now - 8 * 86400, now - 8 * 86400))
     assert "(1 older workbooks of mistakes)" in purge()
     assert not default_storage.exists(old) and default_storage.exists(new)
 
