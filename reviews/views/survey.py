@@ -135,6 +135,11 @@ def _results(case: Case, values=None, members=None, section=None):
     return result_rows(services.case_results_now(case, values=values, members=members, section=section))
 
 
+def _bar(case: Case, rows: list[dict]) -> dict | None:
+    """The row the phone's result bar shows: the round's standard for the official status."""
+    return next((row for row in rows if row["standard"].pk == case.round.primary_standard_id), rows[0] if rows else None)
+
+
 @require_GET
 @login_required
 def case_detail(request, pk):
@@ -266,6 +271,7 @@ def case_survey(request, pk, section):
             "form": bound,
             "editable": editable,
             "rows": rows,
+            "bar": _bar(case, rows),
         },
     )
 
@@ -295,7 +301,9 @@ def case_preview(request, pk, section):
             rows = _results(case, members=members) if members else []
         else:
             rows = _results(case, values=bound.section_values(), section=section)
-    return render(request, "reviews/survey/_results.html", {"rows": rows, "invalid": invalid, "preview": True})
+    return render(
+        request, "reviews/survey/_results.html", {"rows": rows, "invalid": invalid, "preview": True, "bar": _bar(case, rows)}
+    )
 
 
 @require_GET

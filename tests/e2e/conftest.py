@@ -5,6 +5,7 @@ go to tests/e2e/screenshots/ (ignored by git) so a person can look at what users
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -130,3 +131,18 @@ def shot(page, name: str) -> None:
 def assert_fits_phone(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"page is {width}px wide: horizontal scrolling on a phone"
+
+
+# Words of the English interface that must never reach a village head's page (issue 14): Django's own
+# catalogue, a forgotten {% translate %}, a developer note from the data. Whole words, case-sensitive.
+ENGLISH_UI = re.compile(
+    r"\b(Save|Cancel|Delete|Edit|Back|Next|Submit|Search|Error|Errors|required|This field|None|True|False|"
+    r"version|not set|not confirmed|confidence|Household|Member|Result|Provisional|Income|Yes|No)\b"
+)
+
+
+def assert_no_english(page) -> None:
+    """The visible text (and the page title) has no common English interface word."""
+    text = page.locator("body").inner_text() + " " + page.title()
+    found = sorted(set(ENGLISH_UI.findall(text)))
+    assert not found, f"English on a village head's page {page.url}: {found}"
