@@ -45,8 +45,8 @@ def make_household(village, code, members=1, **extra):
     return household
 
 
-@pytest.fixture
-def territory(db):
+def build_territory():
+    """The small territory of the module docstring, as a dict of its units by role."""
     city = make_unit("48", "Thành phố Đà Nẵng", AdminUnit.Level.CITY)
     district = make_unit("492", "Quận Hải Châu", AdminUnit.Level.DISTRICT, city)
     other_district = make_unit("497", "Huyện Hòa Vang", AdminUnit.Level.DISTRICT, city)
@@ -68,7 +68,12 @@ def territory(db):
 
 
 @pytest.fixture
-def personas(territory):
+def territory(db):
+    return build_territory()
+
+
+def build_personas(territory):
+    """One user per role, each assigned in its unit of ``territory`` (see ``build_territory``)."""
     t = territory
     return {
         "village_head": make_user("head1", Assignment.Role.VILLAGE_HEAD, t["village"]),
@@ -82,6 +87,11 @@ def personas(territory):
         "admin": make_user("admin1", is_superuser=True, is_staff=True),
         "no_role": make_user("nobody"),
     }
+
+
+@pytest.fixture
+def personas(territory):
+    return build_personas(territory)
 
 
 @pytest.fixture

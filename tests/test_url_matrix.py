@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from policies.models import PovertyStandard, SupportPolicy
@@ -640,8 +641,8 @@ def test_every_url_is_in_the_matrix():
     assert not missing, f"Add rows to tests/test_url_matrix.py for: {missing}"
 
 
-@pytest.fixture
-def world(territory, personas):
+def build_world(territory, personas):
+    """Households, standards, support policies, holidays and the open 2026 round of the matrix."""
     from datetime import date
 
     from reviews import services
@@ -707,9 +708,9 @@ def world(territory, personas):
     return w
 
 
-@pytest.fixture
-def review_world(world):
-    """The world's open 2026 round, with a complaint against the village-1 household in scope."""
+def add_review_round(world):
+    """Adds to ``world`` (and returns it) a village meeting of the open 2026 round and a complaint
+    against the village-1 household in scope."""
     from datetime import date
 
     from django.core.files.base import ContentFile
@@ -739,15 +740,122 @@ def review_world(world):
     return world
 
 
+@pytest.fixture
+def world(territory, personas):
+    return build_world(territory, personas)
+
+
+@pytest.fixture
+def review_world(world):
+    """The world's open 2026 round, with a complaint against the village-1 household in scope."""
+    return add_review_round(world)
+
+
+class SharedWorld:
+    """The matrix's world, built once per module inside a transaction that is rolled back at the end.
+
+    ``base`` is the world of ``build_world``; the rows that need the review round see it with
+    ``add_review_round`` applied, in a savepoint on top, kept while consecutive cases need it and rolled
+    back before a case that must not see it. Each case runs in pytest-django's own savepoint above these
+    (``db``), so whatever a case writes is rolled back before the next one.
+    """
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.outer = None
+        self.base = None
+        self.review = None  # (its atomic, the world with the round) while the savepoint is open
+
+    def build(self):
+        from django.db import transaction
+
+        from tests.conftest import build_personas, build_territory
+
+        with self.blocker.unblock():
+            # Outermost, so that its rollback leaves nothing behind for the modules that follow.
+            assert not transaction.get_connection().in_atomic_block
+            self.outer = transaction.atomic()
+            self.outer.__enter__()
+            try:
+                territory = build_territory()
+                self.base = build_world(territory, build_personas(territory))
+            except BaseException:
+                self._exit(self.outer)
+                raise
+
+    def world_for(self, row):
+        """The world a row's case sees, with the database in the matching state. Call before ``db``."""
+        from django.db import transaction
+
+        # Nothing of the previous case (or of ``db``) may be open above the shared savepoints.
+        connection = transaction.get_connection()
+        assert connection.in_atomic_block and len(connection.savepoint_ids) == (self.review is not None)
+        if row.needs_round and self.review is None:
+            with self.blocker.unblock():
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                try:
+                    # A copy: the base world's dict keeps no key of the round's.
+                    self.review = (atomic, add_review_round(dict(self.base)))
+                except BaseException:
+                    self._exit(atomic)
+                    raise
+        elif not row.needs_round and self.review is not None:
+            self._close_review()
+        return self.review[1] if row.needs_round else self.base
+
+    def _close_review(self):
+        atomic, _world = self.review
+        self.review = None
+        self._exit(atomic)
+
+    def _exit(self, atomic):
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    def tear_down(self):
+        if self.review is not None:
+            self._close_review()
+        if self.outer is not None:
+            self._exit(self.outer)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    shared = SharedWorld(django_db_blocker)
+    shared.build()
+    yield shared
+    shared.tear_down()
+
+
+@pytest.fixture
+def shared_world_of_row(shared_world, row):
+    """The shared world as ``row``'s case sees it (with or without the round), set up before ``db``."""
+    return shared_world.world_for(row)
+
+
+@pytest.fixture
+def matrix_world(shared_world_of_row, db):
+    """The case's world, with pytest-django's per-test savepoint (``db``) above it: fixtures are set up in
+    the order they are requested, and ``SharedWorld.world_for`` fails if ``db`` came first."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return shared_world_of_row
+
+
 CASES = [(row, persona) for row in ROWS for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("row", "persona"), CASES, ids=[f"{r} as {p}" for r, p in CASES])
-def test_status_for_persona(request, client, world, row, persona):
-    if row.needs_round:
-        request.getfixturevalue("review_world")
+def test_status_for_persona(client, matrix_world, row, persona):
+    world = matrix_world
     if persona != "anonymous":
-        client.force_login(world["personas"][persona])
+        # A fresh instance: logging in writes to the user (last login), which the case's rollback undoes.
+        client.force_login(get_user_model().objects.get(pk=world["personas"][persona].pk))
     url = reverse(row.name, kwargs=row.kwargs(world))
     response = getattr(client, row.method)(url)
     assert response.status_code == row.statuses[persona], f"{row} as {persona}"
