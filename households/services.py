@@ -276,3 +276,57 @@ def id_numbers_disclosed(*, user, kind: str, households: QuerySet[Household], de
             [through(idnumberdisclosure_id=disclosure.pk, household_id=pk) for pk in ids], batch_size=5000
         )
     return disclosure
+
+
+@transaction.atomic
+def members_from_survey(
+    *,
+    household: Household,
+    added: Sequence[Mapping[str, Any]] = (),
+    changed: Sequence[tuple[Member, Mapping[str, Any]]] = (),
+    left: Sequence[tuple[Member, str]] = (),
+    on: date,
+    reason: str,
+) -> list[Member]:
+    """The registry follows the members the village head surveyed: people added (with their relationship
+    to the head), corrections of who they are (name, birth date, sex) and of the facts both keep, and people
+    no longer in the household (they leave on ``on`` with the reason given, never deleted). Checked as any
+    registry change is (one head, valid values, the head leaves last); each row's history says why.
+    Returns the members created, in the order of ``added``."""
+    active = {m.pk: m for m in household.members.active().select_for_update()}
+    for member, _data in (*changed, *left):
+        if member.pk not in active:
+            raise ValidationError(
+                _("%(name)s is no longer in this household's register; reload the page.") % {"name": member.full_name},
+                code="member",
+            )
+    edited: list[Member] = []
+    for member, data in changed:
+        person = active[member.pk]
+        before = {name: getattr(person, name) for name in MEMBER_FIELDS}
+        _member_from(data, household, person)
+        if {name: getattr(person, name) for name in MEMBER_FIELDS} != before:
+            edited.append(person)
+    created = [_member_from(data, household) for data in added]
+    leaving = []
+    for member, left_reason in left:
+        person = active[member.pk]
+        person.left_on, person.left_reason = on, left_reason
+        person.left_note = reason[:255]
+        person.full_clean(exclude=["household"])
+        leaving.append(person)
+    staying = [m for m in active.values() if m.left_on is None] + created
+    if not staying:
+        raise ValidationError(_("A household has at least one member."), code="members")
+    head_stays = any(m.relationship == Member.Relationship.HEAD for m in staying)
+    if not head_stays and any(m.relationship == Member.Relationship.HEAD for m in leaving):
+        raise ValidationError(_("Make another member the head of the household before the head leaves."), code="head_leaves")
+    _check_one_head(staying)
+    for person in (*leaving, *edited, *created):
+        person._change_reason = reason[:100]
+    for person in leaving:  # first: a head who leaves frees the "one active head" constraint
+        person.save()
+    _save_heads_last([*edited, *created])
+    if leaving or edited or created:
+        _bump_version(household)
+    return created

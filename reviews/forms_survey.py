@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.form_guards import HiddenErrorsOnTop, OwnRowsModelFormSet, version_field
+from households.models import Member
+from households.validation import birth_date_messages
 from policies import facts as declared
 from policies import vocabulary as v
 from policies.forms import MAX_INCOME_12M, fact_field, fact_value
@@ -189,6 +191,46 @@ class CaseMemberForm(HiddenErrorsOnTop, forms.ModelForm):
         help_texts = {key: v.fact_help(key) for key in MEMBER_FACT_FIELDS if declared.FACTS[key].help}
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    # Not kept on the surveyed member: the registry's (a person added in the survey joins the household
+    # with it; a registered person removed from the survey leaves it with the reason).
+    relationship = forms.ChoiceField(label=_("Relationship to the head"), choices=Member.Relationship.choices, required=False)
+    left_reason = forms.ChoiceField(
+        label=_("Why is this person no longer in the household?"),
+        choices=[("", "---------"), *Member.LeftReason.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, reference_date: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ages are taken on the round's last day, as the rules take them.
+        self.reference_date = reference_date or timezone.localdate()
+        # A person the registry does not know yet needs their relationship; a registered one has it there.
+        self.joins_registry = self.instance.member_id is None
+        if not self.joins_registry:
+            del self.fields["relationship"]
+        else:
+            self.fields["relationship"].choices = [("", "---------"), *Member.Relationship.choices]
+            self.fields.pop("left_reason")
+
+    @property
+    def age(self) -> int | None:
+        born = self.instance.date_of_birth
+        if born is None:
+            return None
+        day = self.reference_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def asked(self, name: str) -> bool:
+        """Whether the card asks this question at the member's age (every question while the age is unknown)."""
+        fact = declared.FACTS.get(name)
+        return fact is None or self.age is None or fact.asked_at(self.age)
+
+    def clean(self):
+        data = super().clean()
+        if self.joins_registry and self.has_changed() and not data.get("DELETE") and not data.get("relationship"):
+            self.add_error("relationship", _("Choose the relationship to the head: the person joins the household register."))
+        return data
+
     def has_changed(self):
         # The blank "add a member" row carries default choices and unticked boxes; it only counts
         # once a name is typed in.
@@ -198,10 +240,8 @@ class CaseMemberForm(HiddenErrorsOnTop, forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        if born < date(1900, 1, 1):
-            raise forms.ValidationError(_("Check the year of birth."))
+        for message in birth_date_messages(born):  # the registry's rule: one home
+            raise forms.ValidationError(message)
         return born
 
     def clean_full_name(self):
@@ -219,8 +259,29 @@ class BaseCaseMemberFormSet(OwnRowsModelFormSet):
         super().__init__(*args, **kwargs)
         self.version_form = VersionedForm(self.data if self.is_bound else None, initial={"read_version": read_version})
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            registered = form.instance.pk is not None and form.instance.member_id is not None
+            form.fields["DELETE"].label = (
+                _("No longer lives in this household") if registered else _("Remove this person from the survey")
+            )
+            form.fields["DELETE"].widget.attrs["data-confirm"] = (
+                _("Record that %(name)s no longer lives in the household? The register will show them as left.")
+                % {"name": form.instance.full_name}
+                if registered
+                else _("Remove this person from the survey?")
+            )
+
     def clean(self):
         super().clean()
+        # A form marked for deletion is not validated by Django: the reason for leaving is checked here.
+        for form in self.deleted_forms:
+            if not form.joins_registry and not form.cleaned_data.get("left_reason"):
+                form.add_error("left_reason", _("Say why this person is no longer in the household."))
+                raise forms.ValidationError(
+                    _("Say why %(name)s is no longer in the household.") % {"name": form.instance.full_name}
+                )
         if not self.version_form.is_valid():
             raise forms.ValidationError(self.version_form.non_field_errors())
 
@@ -231,4 +292,7 @@ class BaseCaseMemberFormSet(OwnRowsModelFormSet):
 
 CaseMemberFormSet = forms.modelformset_factory(
     CaseMember, form=CaseMemberForm, formset=BaseCaseMemberFormSet, extra=1, can_delete=True
+)
+CaseMemberFormSetNoBlank = forms.modelformset_factory(
+    CaseMember, form=CaseMemberForm, formset=BaseCaseMemberFormSet, extra=0, can_delete=True
 )

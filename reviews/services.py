@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.access import acts, approving_unit, require_capability, require_in_area
+from households import services as household_services
+from households.access import acts, approving_unit, has_capability, require_capability, require_in_area
 from households.form_guards import FOREIGN_ROW_MESSAGE
 from households.models import AdminUnit, Household, Member
 from policies import classification as engine
@@ -364,22 +365,32 @@ def case_missing_answers(results: list[CaseResult]) -> list[str]:
     return [key for key in declared_facts.FACTS if key in missing]
 
 
+# The member fields the survey and the registry both keep: a correction in the survey reaches the registry.
+REGISTRY_FIELDS = tuple(f for f in MEMBER_FACT_FIELDS if f in household_services.MEMBER_FIELDS)
+
+
 def _save_members(case: Case, members: list[dict], *, user, reason: str, at) -> None:
     """``members`` are dicts of member facts; one with an ``id`` (a pk) changes or, with ``DELETE``,
     removes that member of *this* case, one without adds a member. An id that is not one of the case's
     members is refused: the id comes from the browser. Only members whose answers changed are written,
-    and each addition, removal and change goes into the members' history."""
+    and each addition, removal and change goes into the members' history.
+
+    The registry follows on the same save (one list of members): a person added joins the household
+    with the relationship given, a correction of a registered person's fields reaches their row, and a
+    registered person removed from the survey leaves the household with the reason given."""
     if not any(not m.get("DELETE") for m in members):
         raise ValidationError(_("A household has at least one member."))
-    current = {m.pk: m for m in case.members.all()}
+    current = {m.pk: m for m in case.members.select_related("member")}
     ids = [data.get("id") for data in members if data.get("id") is not None]
     if len(set(ids)) != len(ids) or not set(ids) <= current.keys():
         raise ValidationError(FOREIGN_ROW_MESSAGE, code="foreign_row")
-    changed = []
+    changed, joining, corrected, leaving = [], [], [], []
     for data in members:
         instance = current.get(data.get("id"))
         if data.get("DELETE"):
             if instance is not None:
+                if instance.member_id:
+                    leaving.append((instance.member, data.get("left_reason") or Member.LeftReason.OTHER))
                 history.tag(instance, user=user, reason=reason, at=at)
                 instance.delete()
             continue
@@ -388,15 +399,35 @@ def _save_members(case: Case, members: list[dict], *, user, reason: str, at) -> 
             added = CaseMember(case=case, **fields)
             history.tag(added, user=user, reason=reason, at=at)
             added.save()
+            joining.append((added, data.get("relationship")))
+            continue
+        before = history.state(instance)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        if history.state(instance) != before:
+            changed.append((instance, before))
+        if instance.member_id is None:
+            joining.append((instance, data.get("relationship")))  # surveyed before the registry followed
         else:
-            before = history.state(instance)
-            for name, value in fields.items():
-                setattr(instance, name, value)
-            if history.state(instance) != before:
-                changed.append((instance, before))
+            edits = {f: getattr(instance, f) for f in REGISTRY_FIELDS if getattr(instance, f) != before.get(f)}
+            if edits:
+                corrected.append((instance.member, edits))
     if changed:
         CaseMember.objects.bulk_update([m for m, _before in changed], list(MEMBER_FACT_FIELDS))
         history.record(changed, user=user, reason=reason, at=at)
+    joining = [(row, relationship) for row, relationship in joining if relationship]
+    if not (joining or corrected or leaving) or not has_capability(user, "edit_households"):
+        return
+    created = household_services.members_from_survey(
+        household=case.household,
+        added=[{**{f: getattr(row, f) for f in REGISTRY_FIELDS}, "relationship": rel} for row, rel in joining],
+        changed=corrected,
+        left=leaving,
+        on=timezone.localdate(),
+        reason=_("Survey: %(round)s") % {"round": case.round.name},
+    )
+    for (row, _relationship), member in zip(joining, created, strict=True):
+        CaseMember.objects.filter(pk=row.pk).update(member=member)
 
 
 RESULT_FIELDS = ("household_class", "income_per_person_month", "deprivation_count", "deprived_keys", "explanation")

@@ -19,7 +19,7 @@ from households.services import id_numbers_disclosed
 from policies.explain import missing_by_section, result_rows
 from policies.vocabulary import CLASS_CHOICES, SECTION_CHOICES, label
 from reviews import history, selectors, services, workflow
-from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, ScreenForm
+from reviews.forms_survey import SECTION_FORMS, CaseMemberFormSet, CaseMemberFormSetNoBlank, ScreenForm
 from reviews.models import Case, CaseResult, OfficialStatus, ReviewRound, VillageList, WardList
 
 # The survey's sections, from their one list in policies/facts.py.
@@ -192,7 +192,16 @@ def case_screen(request, pk):
 
 def _bind_section(request, case: Case, section: str, data=None, *, confirm_small: bool = True):
     if section == "members":
-        return CaseMemberFormSet(data, queryset=case.members.all().order_by("id"), prefix="m", read_version=case.version)
+        members = case.members.all().order_by("id")
+        # A blank card only while the household has nobody yet; otherwise "Add a member" adds one in the page.
+        formset_class = CaseMemberFormSet if not members.exists() else CaseMemberFormSetNoBlank
+        return formset_class(
+            data,
+            queryset=members,
+            prefix="m",
+            read_version=case.version,
+            form_kwargs={"reference_date": case.round.ends_on},
+        )
     form_class = SECTION_FORMS[section]
     return form_class(
         data,

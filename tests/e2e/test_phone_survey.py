@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from households.models import Member
 from reviews.models import Case
 from tests.e2e.conftest import assert_fits_phone, assert_no_english, shot
 
@@ -33,6 +34,17 @@ def test_the_phone_survey_keeps_typing_lands_on_errors_and_keeps_the_result_in_v
     save(page)
     page.wait_for_url(re.compile(r"/survey/members/$"))
     check_page(page)
+    # A child of 8 added in the survey, without a round trip: only the questions of that age are asked.
+    page.get_by_role("button", name="Thêm thành viên").click()
+    card = page.locator("[data-member-card]").last
+    card.locator("input[name$='-full_name']").fill("Trần Thị Bé")
+    card.locator("input[name$='-date_of_birth']").fill("2018-03-02")
+    card.locator("select[name$='-sex']").select_option("female")
+    card.locator("select[name$='-relationship']").select_option("grandchild")
+    expect(card.locator("[data-fact=employment]")).to_be_hidden()
+    expect(card.locator("[data-fact=nutrition]")).to_be_visible()
+    expect(card.locator("[data-member-name]")).to_have_text("Trần Thị Bé")
+    shot(page, "phone-00-member-added")
     save(page)
 
     # A failed save: the page comes back on a summary of what to fix, each a link to its field.
@@ -93,6 +105,12 @@ def test_the_phone_survey_keeps_typing_lands_on_errors_and_keeps_the_result_in_v
     check_page(page)
     case.refresh_from_db()
     assert case.income_wages == 36_000_000
+
+    # The child is in the household's register too: the head does not type them twice.
+    page.goto(f"{page.base}/households/{case.household.code}/")
+    expect(page.get_by_text("Trần Thị Bé").first).to_be_visible()
+    assert Member.objects.filter(household=case.household, full_name="Trần Thị Bé", left_on__isnull=True).count() == 1
+    check_page(page)
 
     page.goto(f"{page.base}/cases/{case.pk}/survey/income/")
     page.fill("#id_income_wages", "36 triệu")
