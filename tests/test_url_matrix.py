@@ -349,6 +349,12 @@ ROWS = [
         label="city deprivation",
         statuses=DASHBOARD_CITY,
     ),
+    Row(
+        "reviews:regrouped", lambda w: {"round_id": w["round"].pk, "code": w["city"].code}, label="city", statuses=DASHBOARD_CITY
+    ),
+    Row(
+        "reviews:regrouped", lambda w: {"round_id": w["round"].pk, "code": w["ward"].code}, label="ward", statuses=DASHBOARD_WARD
+    ),
     # An export belongs to the user who asked (the city officer here): anyone else gets 404.
     Row("reviews:export_detail", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),
     Row("reviews:export_progress", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),

@@ -22,7 +22,7 @@ from households.access import acts, capability_required, get_visible_or_404, has
 from households.models import AdminUnit, IdNumberDisclosure, ResidentCount
 from households.residents import resident_count_set, resident_counts_import
 from households.services import id_numbers_disclosed
-from reviews import dashboards, exports, reports
+from reviews import dashboards, exports, regrouping, reports
 from reviews.forms_dashboards import ResidentCountForm, ResidentImportForm
 from reviews.models import ExportJob, ReviewRound
 from reviews.svg import Series, hbar_chart
@@ -245,3 +245,25 @@ def resident_import(request):
             messages.success(request, _("%(n)s figures imported.") % {"n": report.saved})
             return redirect("reviews:resident_import")
     return render(request, "reviews/dashboards/residents_import.html", {"form": form, "report": report})
+
+
+@require_GET
+@login_required
+def regrouped_view(request, round_id: int, code: str):
+    """A past round's figures on today's wards/communes under ``code``, with the wards they were counted in
+    then (``reviews.regrouping``): after a territory change or the 2025 reorganisation, last year's lists
+    read on the units of today."""
+    round_, unit = _scoped(request, round_id, code)
+    primary = round_.primary_standard_id
+    groups = [
+        {
+            "ward": group.ward,
+            "cases": group.cases,
+            "poor": group.classes.get((primary, "poor"), 0),
+            "near_poor": group.classes.get((primary, "near_poor"), 0),
+            "then": sorted(((group.then_names.get(c, c), n) for c, n in group.then.items()), key=lambda item: -item[1]),
+        }
+        for group in regrouping.regrouped(round_)
+        if group.ward is not None and group.ward.path.startswith(unit.path)
+    ]
+    return render(request, "reviews/dashboards/regrouped.html", {"round": round_, "unit": unit, "groups": groups})

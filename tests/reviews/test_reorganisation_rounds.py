@@ -95,3 +95,19 @@ def test_a_past_rounds_figures_regroup_onto_todays_wards_with_the_wards_they_wer
     assert (hai_chau.cases, dict(hai_chau.then), hai_chau.then_names) == (3, {"20236": 3}, {"20236": "Phường Hải Châu I"})
     assert (ba_na.cases, dict(ba_na.then)) == (1, {"20293": 1})
     assert hai_chau.classes == before["20236"].classes and sum(hai_chau.classes.values()) >= 1
+
+
+def test_the_regrouped_page_shows_a_past_round_on_todays_wards_to_the_city_and_each_ward(client_for, review):
+    from django.urls import reverse
+
+    p, round_ = review["personas"], review["round"]
+    survey(review["cases"]["a"], p["village_head"])
+    ReviewRound.objects.filter(pk=round_.pk).update(status=ReviewRound.Status.CLOSED, closed_at=timezone.now())
+    run(p["city_officer"])
+    city = client_for(p["city_officer"])
+    page = city.get(reverse("reviews:regrouped", args=[round_.pk, "48"])).content.decode()
+    assert "Phường Hải Châu" in page and "Phường Hải Châu I (3)" in page and "Xã Hòa Bắc (1)" in page
+    dashboard = city.get(reverse("reviews:dashboard", args=[round_.pk, "48"])).content.decode()
+    assert reverse("reviews:regrouped", args=[round_.pk, "48"]) in dashboard
+    # Another area's units are not found.
+    assert client_for(p["village_head"]).get(reverse("reviews:regrouped", args=[round_.pk, "48"])).status_code in (403, 404)
