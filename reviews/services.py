@@ -7,6 +7,7 @@ lists go through ``reviews.workflow.perform``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -356,6 +357,22 @@ def case_save_section(
         workflow.perform("case_incomplete", case, user, data={"missing": case_missing_answers(results)})
         tallies.refresh(case.round_id, [case.village_id])
     history.record([(case, before)], user=user, reason=reason, at=at)
+    return case
+
+
+@transaction.atomic
+def case_save_form(*, case: Case, user, members: list[dict], sections: dict[str, dict], read_version: int) -> Case:
+    """The whole Form B in one save (the phone's one page): the members, then each section, as
+    ``case_save_section`` saves them one by one (same checks, history and log), all or nothing. The version
+    read by the page guards the first step; each next step reads the version the step before wrote."""
+    case = case_save_section(case=case, user=user, section="members", values={}, read_version=read_version, members=members)
+    for section, values in sections.items():
+        if "answers" in values:
+            # Each section's form merged its answers into the document as the page read it: take only this
+            # section's from it, onto the document the sections saved before it left.
+            own = {fact.key for fact in declared_facts.section_facts(section)}
+            values = {**values, "answers": {**(case.answers or {}), **{k: v for k, v in values["answers"].items() if k in own}}}
+        case = case_save_section(case=case, user=user, section=section, values=values, read_version=case.version)
     return case
 
 
@@ -776,14 +793,22 @@ def overdue_requests(qs=None, today: date | None = None):
     return qs.filter(decided_on__isnull=True, due_on__lt=today)
 
 
-def case_results_now(case: Case, values: dict | None = None, members: list[CaseMember] | None = None, section: str | None = None):
-    """Classify the case as it stands (plus unsaved ``values``/``members`` of ``section`` from a form
-    being filled), without writing anything: the live result a village head sees while surveying."""
+def case_results_now(
+    case: Case,
+    values: dict | None = None,
+    members: list[CaseMember] | None = None,
+    section: str | None = None,
+    sections: Iterable[str] = (),
+):
+    """Classify the case as it stands (plus unsaved ``values``/``members`` of ``section`` — or of several
+    ``sections``, the whole form — from a form being filled), without writing anything: the live result a
+    village head sees while surveying."""
     from copy import copy
 
     draft = copy(case)
-    if section is not None:
-        draft.sections_done = [*(case.sections_done or []), section]
+    filled = [*([section] if section is not None else []), *sections]
+    if filled:
+        draft.sections_done = [*(case.sections_done or []), *filled]
     for name, value in (values or {}).items():
         setattr(draft, name, value)
     members = members if members is not None else list(case.members.all().order_by("id"))

@@ -309,6 +309,8 @@ ROWS = [
     Row("reviews:case_detail", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_READ)),
     Row("reviews:case_screen", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_WORK)),
     Row("reviews:case_survey", lambda w: {"pk": w["case"].pk, "section": "housing"}, statuses=expect(404, **VILLAGE_WORK)),
+    Row("reviews:case_form", lambda w: {"pk": w["case"].pk}, statuses=expect(404, **VILLAGE_WORK)),
+    Row("reviews:case_form_preview", lambda w: {"pk": w["case"].pk}, method="post", statuses=expect(404, **VILLAGE_WORK)),
     Row(
         "reviews:case_preview",
         lambda w: {"pk": w["case"].pk, "section": "housing"},

@@ -35,6 +35,8 @@ def error_items(form) -> list[dict]:
 
 
 @register.inclusion_tag("includes/_error_summary.html")
-def error_summary(form):
-    bound = getattr(form, "is_bound", False)
-    return {"items": error_items(form) if bound else []}
+def error_summary(*forms):
+    """One summary for one form or several shown on one page (``{% error_summary form other %}``; a list
+    of forms counts as its forms)."""
+    flat = [f for item in forms for f in (item if isinstance(item, list | tuple) else [item])]
+    return {"items": [entry for f in flat if getattr(f, "is_bound", False) for entry in error_items(f)]}

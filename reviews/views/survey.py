@@ -184,7 +184,7 @@ def case_screen(request, pk):
             if case.status == Case.Status.SCREENED_OUT:
                 messages.info(request, _("The household meets a quick-screen criterion and is not surveyed further."))
                 return redirect("reviews:case_detail", pk=case.pk)
-            return redirect("reviews:case_survey", pk=case.pk, section="members")
+            return redirect("reviews:case_form", pk=case.pk)
     return render(
         request, "reviews/survey/screen.html", {"case": case, "form": form, "editable": _editable_for(case, request.user)}
     )
@@ -283,6 +283,93 @@ def case_survey(request, pk, section):
             "bar": _bar(case, rows),
         },
     )
+
+
+# The sections of the one-page form, after the members (each is also a page of its own, for a correction).
+FORM_SECTIONS = [key for key in SECTION_TITLES if key != "members"]
+
+
+def _bind_form(request, case: Case, data=None, *, confirm_small: bool = True):
+    """The members' cards and every other section, bound together: one page, one save. Their field names
+    do not collide (the members' carry the "m-" prefix; each section's are its own facts' columns)."""
+    members = _bind_section(request, case, "members", data)
+    sections = {key: _bind_section(request, case, key, data, confirm_small=confirm_small) for key in FORM_SECTIONS}
+    return members, {key: form for key, form in sections.items() if form.fields.keys() - {"read_version"}}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_form(request, pk):
+    """The whole survey on one page: members, housing, water, information, income; saved at once."""
+    case = selectors.case_for_page(pk, request.user)
+    require_capability(request.user, "survey")
+    if case.status in (Case.Status.TO_SCREEN, Case.Status.SCREENED_OUT):
+        messages.info(request, _("Do the quick screen first."))
+        return redirect("reviews:case_screen", pk=case.pk)
+    editable = _editable_for(case, request.user)
+    members, sections = _bind_form(request, case, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if members.is_valid() and all(form.is_valid() for form in sections.values()):
+            try:
+                services.case_save_form(
+                    case=case,
+                    user=request.user,
+                    members=_member_values(members),
+                    sections={key: form.section_values() for key, form in sections.items()},
+                    read_version=members.read_version,
+                )
+            except ValidationError as exc:
+                _attach_error(members, exc)
+            else:
+                messages.success(request, _("Survey saved. Check the result and its reasons below."))
+                return redirect("reviews:case_detail", pk=case.pk)
+    rows = _results(case)
+    titles = dict(_section_titles())
+    return render(
+        request,
+        "reviews/survey/form.html",
+        {
+            "case": case,
+            "section": "form",
+            "sections": _section_titles(),
+            "form": members,
+            "section_forms": [(key, titles[key], form) for key, form in sections.items()],
+            "all_forms": [members, *sections.values()],
+            # The first time through, every card is open: each person's answers are still to be given.
+            "first_survey": "members" not in (case.sections_done or []),
+            "editable": editable,
+            "rows": rows,
+            "bar": _bar(case, rows),
+        },
+    )
+
+
+@require_POST
+@login_required
+def case_form_preview(request, pk):
+    """htmx: the result with every unsaved value of the one-page form; nothing is written."""
+    case = selectors.case_for_page(pk, request.user)
+    require_capability(request.user, "survey")
+    members, sections = _bind_form(request, case, request.POST, confirm_small=False)
+    rows, invalid = [], not members.is_valid()
+    if not invalid:
+        live = [f for f in members.forms if (f.has_changed() or f.instance.pk) and not f.cleaned_data.get("DELETE")]
+        values, filled = {}, ["members"]
+        for key, form in sections.items():
+            if form.is_valid():
+                values.update(form.section_values())
+                filled.append(key)
+        people = [f.save(commit=False) for f in live]
+        rows = _results_with(case, values=values, members=people, sections=filled) if people else []
+    return render(
+        request, "reviews/survey/_results.html", {"rows": rows, "invalid": invalid, "preview": True, "bar": _bar(case, rows)}
+    )
+
+
+def _results_with(case: Case, *, values, members, sections):
+    return result_rows(services.case_results_now(case, values=values, members=members, sections=sections))
 
 
 def _attach_error(bound, exc: ValidationError) -> None:

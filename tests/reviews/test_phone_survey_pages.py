@@ -68,3 +68,64 @@ def test_an_unanswered_income_reads_provisional_in_the_bar(client, review):
     page = client.get(reverse("reviews:case_survey", args=[case.pk, "income"])).content.decode()
     bar = re.search(r'<div id="result-bar".*?</div>', page, re.S).group(0)
     assert "Tạm tính" in bar and "chưa có thu nhập" in bar
+
+
+def whole_form(case, **changes):
+    """The one-page form's POST: the members as they are and every section answered (poor: 30 million)."""
+    from tests.reviews.test_survey_views import HOUSING, INFORMATION, WATER
+
+    data = {**members_post(case), **HOUSING, **WATER, "household_waste": "collected", **INFORMATION, **INCOME}
+    data["digital_services"] = "uses_digital_services"
+    data.update(changes)
+    return data
+
+
+def test_the_whole_form_saves_members_and_every_section_at_once(client, review):
+    from reviews.models import Transition
+
+    review["round"].standards.add(review["standards"]["national-2027"])  # asks two answers kept outside columns
+    case = screened(client, review)
+    page = client.get(reverse("reviews:case_form", args=[case.pk])).content.decode()
+    for section in ("members", "housing", "water", "information", "income"):
+        assert f'id="section-{section}"' in page
+    response = client.post(reverse("reviews:case_form", args=[case.pk]), whole_form(case))
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:case_detail", args=[case.pk])
+    case.refresh_from_db()
+    assert case.status == "surveyed" and case.result_class == "poor" and case.income_wages == 30_000_000
+    assert set(case.sections_done) == {"members", "housing", "water", "information", "income"}
+    # The answers kept outside columns (two sections have one each) are all there, none overwritten.
+    assert (case.answers["household_waste"], case.answers["digital_services"]) == ("collected", "uses_digital_services")
+    saved = Transition.objects.filter(case=case, action="case_survey").values_list("data__section", flat=True)
+    assert sorted(saved) == ["housing", "income", "information", "members", "water"]
+
+
+def test_a_bad_answer_anywhere_on_the_whole_form_saves_nothing_and_keeps_the_typing(client, review):
+    case = screened(client, review)
+    before = case.version
+    response = client.post(
+        reverse("reviews:case_form", args=[case.pk]), whole_form(case, floor_area_m2="0", income_wages="36.000.000")
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_floor_area_m2"' in body
+    assert 'value="36.000.000"' in body
+    case.refresh_from_db()
+    assert case.version == before and case.income_wages is None and case.floor_area_m2 is None
+
+
+def test_a_stale_whole_form_is_refused_whole(client, review):
+    case = screened(client, review)
+    data = whole_form(case)
+    data["read_version"] = str(case.version - 1)
+    body = client.post(reverse("reviews:case_form", args=[case.pk]), data).content.decode()
+    assert 'id="error-summary"' in body
+    case.refresh_from_db()
+    assert case.income_wages is None and case.sections_done == []
+
+
+def test_the_whole_forms_live_result_reads_every_section(client, review):
+    case = screened(client, review)
+    response = client.post(reverse("reviews:case_form_preview", args=[case.pk]), whole_form(case), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Hộ nghèo" in body and "Tạm tính" not in body
+    case.refresh_from_db()
+    assert case.income_wages is None
