@@ -490,6 +490,15 @@ class Step:
         return not self.blockers
 
 
+# The ward's own steps on its list, in the order of the procedure (the approving unit's come between).
+WARD_STEPS = ("ward_post", "ward_submit", "ward_decide")
+
+
+def next_ward_step(ward_list: WardList) -> Action | None:
+    """The ward's step its list waits for: none while the approving unit has it, or once it is decided."""
+    return next((ACTIONS[name] for name in WARD_STEPS if ward_list.status in ACTIONS[name].sources), None)
+
+
 def next_steps(obj, user, names: tuple[str, ...], *, today: date | None = None) -> list[Step]:
     """Of the steps ``names``, those ``user``'s role takes on ``obj`` that are due now: the one its state
     allows and the one right after it (``Action.after``), each with every reason it is refused. Nothing

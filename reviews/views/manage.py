@@ -24,9 +24,6 @@ from reviews.holidays import posting_end
 from reviews.models import Case, CaseResult, Complaint, ReviewRound, VillageList, WardList
 from reviews.views.common import attach_errors, flash_errors, refusal, render_form
 
-# The ward officer's steps on the ward list, in the order of the procedure.
-WARD_STEPS = ("ward_post", "ward_submit", "ward_decide")
-
 
 def _ward_url(ward_list: WardList) -> str:
     return reverse("reviews:ward_detail", args=[ward_list.round_id, ward_list.ward.code])
@@ -51,7 +48,7 @@ def ward_detail(request, round_id, ward_code):
     user = request.user
     today = timezone.localdate()
     # The ward list's next steps, each enabled or disabled with every reason the workflow refuses it.
-    steps = workflow.next_steps(ward_list, user, WARD_STEPS, today=today)
+    steps = workflow.next_steps(ward_list, user, workflow.WARD_STEPS, today=today)
     can = {step.name for step in steps if step.allowed}
     posting_days = ward_list.round.posting_working_days
     return render(
