@@ -36,7 +36,7 @@ from households.forms import (
     member_formset,
 )
 from households.import_jobs import ERRORS_NAME, import_job_request, import_jobs_fail_stale
-from households.models import AdminUnit, Assignment, Household, IdNumberDisclosure, ImportJob, Member
+from households.models import AdminUnit, Household, IdNumberDisclosure, ImportJob, Member
 from households.selectors import children_with_counts
 from households.services import (
     MEMBER_FIELDS,
@@ -50,18 +50,6 @@ from households.services import (
     member_move,
 )
 from households.territory import village_create, villages_import
-
-
-@require_GET
-@login_required
-def home(request):
-    scope = scope_of(request.user)
-    if scope.unit is None and not scope.is_admin:
-        return render(request, "households/no_assignment.html", status=403)
-    unit = scope.unit or AdminUnit.objects.filter(level=AdminUnit.Level.CITY, valid_to__isnull=True).first()
-    role_label = Assignment.Role(scope.role).label if scope.role else _("Administrator")
-    summary = Assignment.ROLE_SUMMARIES.get(scope.role) if scope.role else None
-    return render(request, "home.html", {"scope": scope, "unit": unit, "role_label": role_label, "role_summary": summary})
 
 
 @require_GET

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from households import account_views
-from households import views as household_views
+from reviews.views import home
 
 urlpatterns = [
-    path("", household_views.home, name="home"),
+    # The home page shows the user's things to do in the review rounds, so reviews owns it.
+    path("", home.home, name="home"),
     # Before Django's auth URLs: our password change also lifts a forced change (households.accounts).
     path("accounts/password_change/", account_views.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -522,16 +522,9 @@ def _movement_for(case: Case, current: str) -> str:
 
 
 def village_submit(*, village_list: VillageList, user, reason: str = "", today: date | None = None):
-    """Send the village list to the ward; after the round's village deadline only with the reason for the delay."""
-
-    def guard(vl):
-        pending = Case.objects.filter(
-            round_id=vl.round_id, village_id=vl.village_id, status__in=[Case.Status.TO_SCREEN, Case.Status.TO_SURVEY]
-        )
-        if pending.exists():
-            raise workflow.WorkflowError(_("%(n)d households are not screened or surveyed yet.") % {"n": pending.count()})
-
-    return workflow.perform("village_submit", village_list, user, guard=guard, reason=reason, today=today)
+    """Send the village list to the ward once every household is done (``workflow.households_not_done``);
+    after the round's village deadline only with the reason for the delay."""
+    return workflow.perform("village_submit", village_list, user, reason=reason, today=today)
 
 
 def village_return(*, village_list: VillageList, user, reason: str):
@@ -607,17 +600,8 @@ def ward_post(*, ward_list: WardList, user, starts_on: date, today: date | None 
     round_ = ward_list.round
     today = today or timezone.localdate()
 
+    # Every village agreed its list at a meeting: the workflow's blockers (``workflow.villages_not_agreed``).
     def guard(wl):
-        waiting = (
-            VillageList.objects.filter(round=round_, village__parent_id=wl.ward_id)
-            .exclude(status=VillageList.Status.MEETING_PASSED)
-            .filter(village__in=Case.objects.filter(round=round_).values("village"))
-        )
-        if waiting.exists():
-            names = ", ".join(waiting.values_list("village__name", flat=True)[:5])
-            raise workflow.WorkflowError(
-                _("These villages have not agreed their list at a meeting yet: %(names)s") % {"names": names}
-            )
         workflow.check_posting_start(round_, starts_on, today=today)
 
     def apply(wl):
@@ -694,22 +678,10 @@ def complaint_resolve(*, complaint: Complaint, user, resolution: str) -> Complai
 
 
 def ward_submit(*, ward_list: WardList, user, reason: str = "", today: date | None = None):
-    """Report the ward list upward for an opinion; after the round's ward deadline only with the reason for the delay."""
-    today = today or timezone.localdate()
-
-    def guard(wl):
-        if wl.posting_ends_on and today <= wl.posting_ends_on:
-            raise workflow.WorkflowError(
-                _("The public posting runs until %(day)s; send the list after it ends.")
-                % {"day": wl.posting_ends_on.strftime("%d/%m/%Y")}
-            )
-        open_complaints = Complaint.objects.filter(
-            case__round_id=wl.round_id, case__village__parent_id=wl.ward_id, status=Complaint.Status.OPEN
-        )
-        if open_complaints.exists():
-            raise workflow.WorkflowError(_("%(n)d complaints are still being re-checked.") % {"n": open_complaints.count()})
-
-    return workflow.perform("ward_submit", ward_list, user, guard=guard, reason=reason, today=today)
+    """Report the ward list upward for an opinion once the posting has ended and every complaint is
+    re-checked (``workflow.posting_or_complaints_open``); after the round's ward deadline only with the
+    reason for the delay."""
+    return workflow.perform("ward_submit", ward_list, user, reason=reason, today=today or timezone.localdate())
 
 
 def ward_return(*, ward_list: WardList, user, reason: str):

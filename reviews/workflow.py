@@ -21,14 +21,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from households.access import Scope, acts, scope_of
-from households.models import AdminUnit
+from households.models import AdminUnit, Member
 from reviews.models import Case, Complaint, ReviewRound, Transition, VillageList, WardList
 
 VL = VillageList.Status
@@ -41,6 +42,41 @@ NEW = ""
 
 class WorkflowError(ValidationError):
     """A refused transition that the user can understand and fix."""
+
+
+# A page names this many blocking villages or households, then folds the rest ("và 42 thôn/tổ khác").
+FOLD_AFTER = 10
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a step cannot be done now, naming every village or household that holds it up."""
+
+    message: str
+    names: tuple[str, ...] = ()
+    # What the names are: "village" or "household" (for "and 42 other villages").
+    noun: str = "village"
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return self.names[:FOLD_AFTER]
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return self.names[FOLD_AFTER:]
+
+    @property
+    def more_text(self) -> str:
+        n = len(self.folded)
+        if self.noun == "household":
+            return ngettext("and %(n)d other household", "and %(n)d other households", n) % {"n": n}
+        return ngettext("and %(n)d other village", "and %(n)d other villages", n) % {"n": n}
+
+    def __str__(self) -> str:
+        if not self.names:
+            return self.message
+        text = f"{self.message}: {', '.join(self.shown)}"
+        return f"{text} {self.more_text}" if self.folded else text
 
 
 @dataclass(frozen=True)
@@ -64,6 +100,11 @@ class Action:
     condition: Callable[[object], None] | None = None
     # The message when the object is not in one of ``sources`` (default: the list's status).
     state_error: Promise | None = None
+    # What else holds the step up in the object's state (every village not met, every complaint open…),
+    # as a list of ``Blocker``: the same list refuses the transition and explains the disabled button.
+    blockers: Callable[[object, date], list[Blocker]] | None = None
+    # The step that comes right before this one on the list's path (``next_steps`` shows both).
+    after: str | None = None
 
 
 ACTIONS: dict[str, Action] = {
@@ -77,6 +118,7 @@ ACTIONS: dict[str, Action] = {
             "survey",
             gettext_lazy("Submit the village list"),
             deadline="village_deadline",
+            blockers=lambda vl, today: households_not_done(vl),
         ),
         Action(
             "village_return",
@@ -97,7 +139,15 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Record the village meeting"),
             targets=(VL.MEETING_PASSED, VL.RETURNED),
         ),
-        Action("ward_post", WardList, (WL.OPEN, WL.RETURNED), WL.POSTED, "post_list", gettext_lazy("Post the list publicly")),
+        Action(
+            "ward_post",
+            WardList,
+            (WL.OPEN, WL.RETURNED),
+            WL.POSTED,
+            "post_list",
+            gettext_lazy("Post the list publicly"),
+            blockers=lambda wl, today: villages_not_agreed(wl),
+        ),
         Action(
             "ward_submit",
             WardList,
@@ -106,6 +156,8 @@ ACTIONS: dict[str, Action] = {
             "send_ward_list",
             gettext_lazy("Send the ward list for opinion"),
             deadline="ward_deadline",
+            blockers=lambda wl, today: posting_or_complaints_open(wl, today),
+            after="ward_post",
         ),
         Action(
             "ward_return",
@@ -126,6 +178,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Approve the ward list"),
             actor="approver",
             deadline="approval_deadline",
+            after="ward_submit",
         ),
         Action(
             "ward_decide",
@@ -134,6 +187,7 @@ ACTIONS: dict[str, Action] = {
             WL.DECIDED,
             "decide",
             gettext_lazy("Record the chairman's decision"),
+            after="ward_approve",
         ),
         Action(
             "ward_reopen",
@@ -235,6 +289,68 @@ def require_posted(complaint: Complaint) -> None:
         raise WorkflowError(_("Complaints are recorded while the list is publicly posted."))
 
 
+def households_not_done(village_list: VillageList) -> list[Blocker]:
+    """A village list goes to the ward once every household in it is screened out or surveyed."""
+    head = Member.objects.filter(household=OuterRef("household_id"), relationship=Member.Relationship.HEAD, left_on__isnull=True)
+    rows = list(
+        Case.objects.filter(
+            round_id=village_list.round_id, village_id=village_list.village_id, status__in=[CS.TO_SCREEN, CS.TO_SURVEY]
+        )
+        .annotate(head_name=Subquery(head.values("full_name")[:1]))
+        .order_by("household__code")
+        .values_list("household__code", "head_name")
+    )
+    if not rows:
+        return []
+    names = tuple(f"{head_name} ({code})" if head_name else code for code, head_name in rows)
+    message = ngettext(
+        "%(n)d household is not screened or surveyed yet", "%(n)d households are not screened or surveyed yet", len(rows)
+    ) % {"n": len(rows)}
+    return [Blocker(message, names, noun="household")]
+
+
+def villages_not_agreed(ward_list: WardList) -> list[Blocker]:
+    """The ward posts its list once every village with households in the round agreed its list at a meeting."""
+    rows = list(
+        VillageList.objects.filter(round_id=ward_list.round_id, village__parent_id=ward_list.ward_id)
+        .exclude(status=VL.MEETING_PASSED)
+        .filter(village__in=Case.objects.filter(round_id=ward_list.round_id).values("village"))
+        .order_by("village__code")
+        .values_list("status", "village__name")
+    )
+    not_submitted = tuple(name for status, name in rows if status in (VL.OPEN, VL.RETURNED))
+    not_met = tuple(name for status, name in rows if status == VL.SUBMITTED)
+    found = []
+    if not_submitted:
+        found.append(Blocker(_("These villages have not submitted their list yet"), not_submitted))
+    if not_met:
+        found.append(Blocker(_("These villages have not agreed their list at a meeting yet"), not_met))
+    return found
+
+
+def posting_or_complaints_open(ward_list: WardList, today: date) -> list[Blocker]:
+    """The ward sends its list once the public posting has ended and every complaint is re-checked."""
+    found = []
+    if ward_list.posting_ends_on and today <= ward_list.posting_ends_on:
+        found.append(
+            Blocker(
+                _("The public posting runs until %(day)s; send the list after it ends.")
+                % {"day": ward_list.posting_ends_on.strftime("%d/%m/%Y")}
+            )
+        )
+    codes = tuple(
+        Complaint.objects.filter(case__round_id=ward_list.round_id, case__village__parent_id=ward_list.ward_id, status=CO.OPEN)
+        .order_by("case__household__code", "id")
+        .values_list("case__household__code", flat=True)
+    )
+    if codes:
+        message = ngettext(
+            "%(n)d complaint is still being re-checked", "%(n)d complaints are still being re-checked", len(codes)
+        ) % {"n": len(codes)}
+        found.append(Blocker(message, codes, noun="household"))
+    return found
+
+
 def _unit_of(obj) -> AdminUnit:
     if isinstance(obj, VillageList):
         return obj.village
@@ -299,13 +415,14 @@ def check(action_name: str, obj, user, *, reason: str = "", today: date | None =
     round_ = _round_of(obj)
     require_open(round_)
     if _status_of(obj) not in action.sources:
-        if action.state_error is not None:
-            raise WorkflowError(str(action.state_error))
-        if _status_of(obj) == NEW:
-            raise WorkflowError(_("This cannot be done now."))
-        raise WorkflowError(_("This cannot be done now: the list is “%(status)s”.") % {"status": obj.get_status_display()})
+        raise WorkflowError(_state_error(action, obj))
     if action.condition is not None:
         action.condition(obj)
+    found = action.blockers(obj, today or timezone.localdate()) if action.blockers else []
+    if found:
+        error = WorkflowError([str(b) for b in found])
+        error.blockers = found
+        raise error
     if action.reason_required and not reason.strip():
         raise WorkflowError(_("Give a reason."))
     late = overdue(action_name, round_, today)
@@ -314,6 +431,93 @@ def check(action_name: str, obj, user, *, reason: str = "", today: date | None =
             _("The deadline for this step was %(day)s. Give the reason for the delay.") % {"day": late.strftime("%d/%m/%Y")}
         )
     return action
+
+
+def _state_error(action: Action, obj) -> str:
+    if action.state_error is not None:
+        return str(action.state_error)
+    if _status_of(obj) == NEW:
+        return _("This cannot be done now.")
+    return _("This cannot be done now: the list is “%(status)s”.") % {"status": obj.get_status_display()}
+
+
+def blockers(action_name: str, obj, *, today: date | None = None, _seen: dict | None = None) -> list[Blocker]:
+    """Every reason the step cannot be done to ``obj`` now, whoever asks (empty when it can).
+
+    The same rules as ``check`` (round open, state, condition, the action's declared blockers), but all of
+    them at once, for a page that shows the step disabled with its reasons. When ``obj`` is still at the
+    step before (``Action.after``), the reasons are "first that step" and that step's own blockers.
+    """
+    if _seen is not None and action_name in _seen:
+        return _seen[action_name]
+    found = _blockers(ACTIONS[action_name], obj, today or timezone.localdate(), {} if _seen is None else _seen)
+    if _seen is not None:
+        _seen[action_name] = found
+    return found
+
+
+def _blockers(action: Action, obj, today: date, seen: dict) -> list[Blocker]:
+    round_ = _round_of(obj)
+    if not round_.is_open:
+        return [Blocker(_("The round “%(round)s” is closed; nothing in it can change.") % {"round": round_.name})]
+    status = _status_of(obj)
+    if status not in action.sources:
+        before = ACTIONS.get(action.after or "")
+        if before is not None and status in before.sources:
+            return [Blocker(_("First: %(step)s.") % {"step": before.label}), *blockers(before.name, obj, today=today, _seen=seen)]
+        return [Blocker(_state_error(action, obj))]
+    if action.condition is not None:
+        try:
+            action.condition(obj)
+        except ValidationError as exc:
+            return [Blocker(message) for message in exc.messages]
+    return action.blockers(obj, today) if action.blockers else []
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step a page offers: enabled when nothing blocks it, else disabled with every reason."""
+
+    action: Action
+    blockers: list[Blocker]
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blockers
+
+
+# The ward's own steps on its list, in the order of the procedure (the approving unit's come between).
+WARD_STEPS = ("ward_post", "ward_submit", "ward_decide")
+
+
+def next_ward_step(ward_list: WardList) -> Action | None:
+    """The ward's step its list waits for: none while the approving unit has it, or once it is decided."""
+    return next((ACTIONS[name] for name in WARD_STEPS if ward_list.status in ACTIONS[name].sources), None)
+
+
+def next_steps(obj, user, names: tuple[str, ...], *, today: date | None = None) -> list[Step]:
+    """Of the steps ``names``, those ``user``'s role takes on ``obj`` that are due now: the one its state
+    allows and the one right after it (``Action.after``), each with every reason it is refused. Nothing
+    in a closed round (it is history), nothing outside the user's area (404)."""
+    scope = check_area(user, obj)
+    if not _round_of(obj).is_open:
+        return []
+    status = _status_of(obj)
+    steps, seen = [], {}  # a step's blockers are read once, also when the next step repeats them
+    for name in names:
+        action = ACTIONS[name]
+        if not acts(user, action.capability):
+            continue
+        if action.actor == "approver" and (scope.unit is None or scope.unit.pk != obj.approver_id):
+            continue
+        before = ACTIONS.get(action.after or "")
+        if status in action.sources or (before is not None and status in before.sources):
+            steps.append(Step(action, blockers(name, obj, today=today, _seen=seen)))
+    return steps
 
 
 def require_open(round_: ReviewRound) -> None:

@@ -47,7 +47,9 @@ def ward_detail(request, round_id, ward_code):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     user = request.user
     today = timezone.localdate()
-    can = {a.name for a in workflow.allowed_actions(ward_list, user)}
+    # The ward list's next steps, each enabled or disabled with every reason the workflow refuses it.
+    steps = workflow.next_steps(ward_list, user, workflow.WARD_STEPS, today=today)
+    can = {step.name for step in steps if step.allowed}
     posting_days = ward_list.round.posting_working_days
     return render(
         request,
@@ -59,6 +61,7 @@ def ward_detail(request, round_id, ward_code):
             "complaints": selectors.ward_complaints(ward_list, today),
             "timeline": selectors.ward_timeline(ward_list),
             "can": can,
+            "blocked_steps": {step.name: step for step in steps if not step.allowed},
             "post_form": PostForm(round_=ward_list.round, today=today, initial={"starts_on": today}),
             # The holidays cost one query, paid only when the posting form (and its preview) is shown.
             "posting_preview": posting_end(today, posting_days) if "ward_post" in can else None,

@@ -79,7 +79,7 @@ def village_cases(request, round_id, code):
             "village_list": village_list,
             "cases": cases,
             "progress": progress,
-            "can_submit": workflow.can("village_submit", village_list, request.user) and progress["done"] == progress["total"],
+            "submit_step": next(iter(workflow.next_steps(village_list, request.user, ("village_submit",))), None),
             "submit_late": workflow.overdue("village_submit", round_),
             "can_edit": village_list.is_editable and round_.is_open and has_capability(request.user, "survey"),
         },

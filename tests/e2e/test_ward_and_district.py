@@ -63,6 +63,8 @@ def post_and_send(page, round_):
     page.goto(f"{page.base}/rounds/{round_.pk}/wards/{WARD}/")
     post_today(page)
     posting_ran_out(round_)
+    # While the posting ran, sending was shown disabled with its reason: the page is read again after it.
+    page.reload()
     page.locator("form[action$='/submit/'] button[type=submit]").click()
     page.wait_for_load_state()
 

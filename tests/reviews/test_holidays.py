@@ -110,6 +110,10 @@ def test_the_ward_page_previews_the_posting_end_with_the_holidays(client_for, re
         if day.weekday() < 5:
             upcoming.append(day)
     PublicHoliday.objects.bulk_create(PublicHoliday(day=d, name="Nghỉ") for d in upcoming)
+    # The posting form (and its preview) is offered once every village agreed its list.
+    VillageList.objects.filter(round=review["round"], village__parent=review["ward"]).update(
+        status=VillageList.Status.MEETING_PASSED
+    )
     expected = period_end(TODAY, review["round"].posting_working_days, set(upcoming))
     assert expected != period_end(TODAY, review["round"].posting_working_days)
     page = content(

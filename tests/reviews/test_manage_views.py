@@ -277,7 +277,7 @@ def test_a_complaint_reopens_the_household_and_its_overdue_recheck_is_highlighte
     assert "Hộ có xe ô tô" in page and "quá hạn" in page and "table-danger" in page
 
     refused = content(client.post(url("reviews:ward_submit", review), follow=True))
-    assert "Còn 1 khiếu nại đang phúc tra." in refused
+    assert "Còn 1 khiếu nại đang phúc tra: HH-A" in refused
 
     response = client.post(
         url("reviews:complaint_resolve", review, complaint_id=complaint.pk), {"resolution": "Không có xe, giữ kết quả"}
@@ -548,7 +548,7 @@ def test_the_ward_page_costs_the_same_queries_for_2_and_20_villages(client_for, 
     few = _count_queries(client, path)
     add_villages(review, 18)
     # session, user, assignment, ward, ward list, village lists, case counts, meetings, complaints, timeline,
-    # public holidays of the posting preview
+    # and either the public holidays of the posting preview or (here) the villages that block the posting
     with django_assert_max_num_queries(11):
         response = client.get(path)
     assert len(response.context["villages"]) == 20
