@@ -167,11 +167,12 @@ def duplicates_refresh(*, member_ids: Iterable[int] = (), household_ids: Iterabl
         numbers = sorted({r.id_number for r in active if r.id_number})
         names = sorted({r.name_key for r in active if r.name_key})
         births = sorted({r.date_of_birth for r in active if r.name_key})
+        # Each branch repeats its partial index's condition, so that the planner can use both indexes.
         match = Q(pk__in=[])
         if numbers:
-            match |= Q(id_number__in=numbers)
+            match |= Q(id_number__in=numbers) & ~Q(id_number="")
         if names:
-            match |= Q(name_key__in=names, date_of_birth__in=births)
+            match |= Q(name_key__in=names, date_of_birth__in=births) & ~Q(name_key="")
         records = {r.pk: r for r in _records(Member.objects.active().filter(match))} if active else {}
         records.update({r.pk: r for r in mine})
         desired = _desired(records.values(), set(chunk))
@@ -200,11 +201,10 @@ def duplicates_rebuild() -> RefreshReport:
     )
     records: dict[int, _Record] = {}
     for chunk in _chunks(numbers):
-        records.update((r.pk, r) for r in _records(active.filter(id_number__in=chunk)))
+        records.update((r.pk, r) for r in _records(active.exclude(id_number="").filter(id_number__in=chunk)))
     for chunk in _chunks(sorted({name for name, _born in name_groups})):
-        records.update(
-            (r.pk, r) for r in _records(active.filter(name_key__in=chunk)) if (r.name_key, r.date_of_birth) in name_groups
-        )
+        found = _records(active.exclude(name_key="").filter(name_key__in=chunk))
+        records.update((r.pk, r) for r in found if (r.name_key, r.date_of_birth) in name_groups)
     with transaction.atomic():
         return _sync(_desired(records.values(), None), DuplicateCandidate.objects.values_list(*_EXISTING))
 
