@@ -102,7 +102,8 @@ CAPABILITIES: dict[str, str] = {
     "search_id_numbers": "search the household list by a whole citizen ID number (each search is logged)",
     "edit_households": "register and change households and members",
     "see_full_id_numbers": "see full citizen ID numbers (reveals, exports, lists and certificates are logged)",
-    "check_data_quality": "see the duplicate ID numbers of the area",
+    "check_data_quality": "read the possible duplicates of the area (same ID number; same name and birth date) and their decisions",
+    "decide_duplicates": "decide a possible duplicate of the area: distinct people, same person (merge), or withdraw a decision",
     "import_households": "import the ward's households from Excel",
     "manage_villages": "add and import the ward's villages / residential groups",
     "manage_accounts": "create, hand over, reset and deactivate village heads' accounts",
@@ -134,7 +135,14 @@ CAPABILITIES: dict[str, str] = {
 _READ = frozenset({"see_households", "see_reviews", "see_standards"})
 # Village heads read the standards and results in plain words: the sources and confidence of the
 # values are for the officers who check them.
-_OFFICER_READ = _READ | {"see_ward_lists", "see_dashboards", "see_support_policies", "see_benefits", "see_sources"}
+_OFFICER_READ = _READ | {
+    "see_ward_lists",
+    "see_dashboards",
+    "see_support_policies",
+    "see_benefits",
+    "see_sources",
+    "check_data_quality",
+}
 
 # Role → capabilities: the ONE place that names roles (keys are Assignment.Role values; strings here
 # because models import this module). A new role is one entry here plus its Role choice.
@@ -146,7 +154,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         "search_id_numbers",
         "edit_households",
         "see_full_id_numbers",
-        "check_data_quality",
+        "decide_duplicates",
         "import_households",
         "manage_villages",
         "manage_accounts",

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from households.duplicates import duplicates_refresh
 from households.models import (
     AccountEvent,
     AdminUnit,
     Assignment,
+    DuplicateDecision,
     Household,
     IdNumberDisclosure,
     IdNumberReveal,
@@ -54,6 +56,10 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ("full_name", "household__code")
     raw_id_fields = ("household",)
     list_select_related = ("household",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        duplicates_refresh(member_ids=[obj.pk])  # the duplicate review's pairs follow an edit here too
 
 
 @admin.register(IdNumberReveal)
@@ -157,3 +163,21 @@ class TerritoryEventAdmin(_ReadOnlyLog):
     search_fields = ("unit__code", "unit__name", "actor__username", "reason")
     list_select_related = ("unit", "actor")
     date_hierarchy = "at"
+
+
+@admin.register(DuplicateDecision)
+class DuplicateDecisionAdmin(admin.ModelAdmin):
+    """The duplicate review's decisions: read-only, like every audit log here."""
+
+    list_display = ("at", "action", "actor", "candidate", "reason")
+    list_filter = ("action",)
+    list_select_related = ("actor", "candidate")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from households.citizen_ids import load_province_codes
 from households.models import AdminUnit, Household, Member
+from households.names import name_key
 from households.services import MEMBER_FIELDS
 
 REFERENCE_YEAR = 2026
@@ -126,7 +127,7 @@ STREETS = [
 ]
 # Household sizes 1–7, mean ≈ 3.5 (the city's ≈ 3.5 members per household).
 SIZE_WEIGHTS = [(1, 8), (2, 15), (3, 22), (4, 27), (5, 16), (6, 8), (7, 4)]
-MEMBER_COLUMNS = ("household_id", *MEMBER_FIELDS, "left_reason", "left_note", "version")
+MEMBER_COLUMNS = ("household_id", *MEMBER_FIELDS, "left_reason", "left_note", "version", "name_key")
 
 
 @dataclass
@@ -282,6 +283,7 @@ def _village_rows(village: AdminUnit, ward_name: str, count: int, seed: int, ids
             born = _birth(rng, age)
             member = {
                 "full_name": f"{name_family} {middle} {given}",
+                "name_key": name_key(f"{name_family} {middle} {given}"),  # bulk writes skip Member.save()
                 "date_of_birth": born,
                 "sex": sex,
                 "ethnicity": "26" if minority else "01",  # 26 = Cơ-tu, the largest minority of Đà Nẵng's uplands
@@ -338,7 +340,7 @@ def seed_households(
             Household.objects.bulk_create(households, batch_size=2000)
             if use_copy:
                 rows = [
-                    (h.pk, *(m[c] for c in MEMBER_FIELDS), "", "", 1)
+                    (h.pk, *(m[c] for c in MEMBER_FIELDS), "", "", 1, m["name_key"])
                     for h, members in zip(households, member_lists, strict=True)
                     for m in members
                 ]

@@ -75,7 +75,10 @@ def member_formset(*, data=None, household=None, extra=1):
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"))
-    reason = forms.ChoiceField(label=_("Reason"), choices=Member.LeftReason.choices)
+    # "Merged" is the duplicate review's own reason (it sets the pointer to the record kept).
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[c for c in Member.LeftReason.choices if c[0] != Member.LeftReason.MERGED]
+    )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
@@ -186,3 +189,34 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         if new and self.user.check_password(new):
             self.add_error("new_password1", _("Choose a password different from your current one."))
         return cleaned
+
+
+class DuplicateDecisionForm(HiddenErrorsOnTop, forms.Form):
+    """A decision on a possible duplicate: the version the page was read at and why."""
+
+    version = version_field()
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class DuplicateMergeForm(DuplicateDecisionForm):
+    """Same person: which household keeps them, and for every value the two records hold differently,
+    which one is right (no default: nothing is overwritten without a choice)."""
+
+    def __init__(self, *args, sides, differing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"] = forms.TypedChoiceField(
+            label=_("Which household keeps the person?"),
+            coerce=int,
+            widget=forms.RadioSelect,
+            choices=[(side.member.pk, side.label) for side in sides],
+        )
+        for name, verbose, (a_text, b_text) in differing:
+            self.fields[f"value_{name}"] = forms.ChoiceField(
+                label=_("Correct %(field)s") % {"field": verbose},
+                widget=forms.RadioSelect,
+                choices=[("a", a_text), ("b", b_text)],
+            )
+        self.order_fields(["version", "keep", *(f"value_{name}" for name, _v, _t in differing), "reason"])
+
+    def choices(self) -> dict[str, str]:
+        return {name.removeprefix("value_"): value for name, value in self.cleaned_data.items() if name.startswith("value_")}

@@ -47,7 +47,9 @@ from openpyxl.styles import Font
 from simple_history.utils import bulk_create_with_history
 
 from households import citizen_ids, workbooks
+from households.duplicates import duplicates_refresh
 from households.models import AdminUnit, Household, Member
+from households.names import name_key
 from households.validation import (
     birth_date_messages,
     ethnicity_by_name,
@@ -713,11 +715,19 @@ def _write(by_household, existing, existing_members, villages, user, result: Imp
                 h.pk = ids[h.code]
     if new_member_rows:
         household_ids = {h.code: h.pk for h in new_households} | {code: h.pk for code, h in existing.items()}
+        # A bulk insert skips Member.save(): the matching key is set here.
         members = [
-            Member(household_id=household_ids[code], **{k: values[k] for k in MEMBER_KEYS}) for code, values in new_member_rows
+            Member(
+                household_id=household_ids[code], name_key=name_key(values["full_name"]), **{k: values[k] for k in MEMBER_KEYS}
+            )
+            for code, values in new_member_rows
         ]
         bulk_create_with_history(members, Member, batch_size=2000, default_user=user)
         result.members_created = len(members)
+    # The duplicate review's pairs of every member added or changed (a re-import that changes nothing costs nothing).
+    touched = {m.pk for m in changed_members}
+    new_ids = {h.pk for h in new_households} | {existing[code].pk for code, _values in new_member_rows if code in existing}
+    duplicates_refresh(member_ids=touched, household_ids=new_ids)
 
 
 # --- Workbooks for people ---------------------------------------------------------------------------

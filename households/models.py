@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from households import access, citizen_ids
+from households import access, citizen_ids, names
 from households.retention import past_retention
 from policies import facts, vocabulary
 
@@ -175,10 +175,15 @@ class Member(models.Model):
         MOVED = "moved", _("Moved away")
         MARRIED = "married", _("Married into another household")
         SPLIT = "split", _("Split into a new household")
+        # The duplicate review found this record to be the same person as ``merged_into``.
+        MERGED = "merged", _("Recorded twice: merged into another record")
         OTHER = "other", _("Other")
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members")
     full_name = models.CharField(_("full name"), max_length=150)
+    # ``names.name_key(full_name)``, kept by ``save()`` and by every bulk write (import, demo): the
+    # duplicate review matches it with the date of birth through an index.
+    name_key = models.CharField(_("name for matching"), max_length=150, editable=False, default="")
     date_of_birth = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, default="01", help_text=_("GSO ethnic group code"))
@@ -204,9 +209,18 @@ class Member(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     left_reason = models.CharField(_("reason for leaving"), max_length=10, choices=LeftReason.choices, blank=True)
     left_note = models.CharField(_("note on leaving"), max_length=255, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("same person as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "name_key"])
     objects = MemberQuerySet.as_manager()
 
     # What a person is (identity) and what the survey asks about them (facts the rules read).
@@ -237,9 +251,30 @@ class Member(models.Model):
                 name="member_left_has_date_and_reason",
             ),
         ]
+        indexes = [
+            # The duplicate review's two rules, over active members only (households.duplicates).
+            models.Index(
+                fields=["id_number"],
+                condition=Q(left_on__isnull=True) & ~Q(id_number=""),
+                name="member_active_id_number",
+            ),
+            models.Index(
+                fields=["name_key", "date_of_birth"],
+                condition=Q(left_on__isnull=True) & ~Q(name_key=""),
+                name="member_active_name_birth",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, like a generated one: the folding is Python (no portable SQL for it).
+        self.name_key = names.name_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:
@@ -416,6 +451,7 @@ class IdNumberDisclosure(models.Model):
         HOUSEHOLD_EXPORT = "household_export", _("Household list (Excel)")
         CERTIFICATE = "certificate", _("Certificate of a poor / near-poor household")
         LIST_REPORT = "list_report", _("List of a review round (Excel)")
+        DUPLICATE_REVIEW = "duplicate_review", _("Duplicate review of two records")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="id_number_disclosures"
@@ -617,3 +653,110 @@ class ImportJob(models.Model):
             return 100
         # Checking the rows is most of the work; the last percent is saving them.
         return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+
+class DuplicateCandidateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DuplicateCandidateQuerySet":
+        # A pair across two wards belongs to both: each ward's officers see it (and decide what is theirs).
+        return self.filter(
+            access.unit_q(user, "member_a__household__village__") | access.unit_q(user, "member_b__household__village__")
+        )
+
+    def undecided(self) -> "DuplicateCandidateQuerySet":
+        return self.filter(status=DuplicateCandidate.Status.OPEN)
+
+    def decided(self) -> "DuplicateCandidateQuerySet":
+        return self.filter(status__in=DuplicateCandidate.DECIDED)
+
+
+class DuplicateCandidate(models.Model):
+    """Two member records that may be one person, kept up to date by ``households.duplicates``.
+
+    One row per pair (``member_a`` < ``member_b``), whatever the rule that found it: the unique
+    constraint lets two refreshes at once insert the same pair (the second insert is ignored), and a
+    pair decided "distinct people" keeps its row, so no refresh ever brings it back. A pair that no
+    longer matches (a number corrected, a member left) is marked ``gone``, never deleted: its decisions
+    stay readable, and it opens again if the records match again.
+    """
+
+    class Kind(models.TextChoices):
+        ID_NUMBER = "id_number", _("Same citizen ID number")
+        NAME_BIRTH = "name_birth", _("Same name and date of birth")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not decided")
+        DISTINCT = "distinct", _("Distinct people")
+        MERGED = "merged", _("Same person (merged)")
+        GONE = "gone", _("No longer matching")
+
+    DECIDED = (Status.DISTINCT, Status.MERGED)
+
+    kind = models.CharField(_("rule"), max_length=12, choices=Kind.choices)
+    # What the two share: an ID number's keyed digest (never the number) or "name key|YYYY-MM-DD".
+    # The page orders by it, so the pairs of one group (three records of one number) sit together.
+    key = models.CharField(_("shared key"), max_length=170)
+    member_a = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    member_b = models.ForeignKey(Member, verbose_name=_("other member"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # For a merge: the record that stays (the other one left with reason "merged").
+    kept = models.ForeignKey(
+        Member, verbose_name=_("record kept"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic concurrency, as on households: a decision carries the version it was read at.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = DuplicateCandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["kind", "key", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member_a", "member_b"], name="one_candidate_per_pair"),
+            models.CheckConstraint(condition=Q(member_a__lt=models.F("member_b")), name="candidate_pair_ordered"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "kind", "key", "id"], name="candidate_page_order"),
+            models.Index(fields=["member_b"], name="candidate_member_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member_a_id} – {self.member_b_id}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in self.DECIDED
+
+
+class DuplicateDecision(models.Model):
+    """The audit of the duplicate review: who decided what about a pair, when and why. Never edited."""
+
+    class Action(models.TextChoices):
+        DISTINCT = "distinct", _("Decided: distinct people")
+        MERGE = "merge", _("Decided: same person, records merged")
+        WITHDRAW = "withdraw", _("Decision withdrawn")
+
+    candidate = models.ForeignKey(
+        DuplicateCandidate, verbose_name=_("possible duplicate"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=255)
+    # A merge: {"kept": id, "closed": id, "changed": {field: [before, after]}} (the kept record's values
+    # taken from the other one), so that withdrawing it can put them back.
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"

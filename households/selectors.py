@@ -12,7 +12,16 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
-from households.models import AccountEvent, AdminUnit, Assignment, Household, ImportJob, Member
+from households.models import (
+    AccountEvent,
+    AdminUnit,
+    Assignment,
+    DuplicateCandidate,
+    DuplicateDecision,
+    Household,
+    ImportJob,
+    Member,
+)
 
 
 def child_code(unit: AdminUnit, path_field: str):
@@ -100,40 +109,54 @@ def duplicate_members(user, members: Iterable[Member]) -> dict[int, list[Member]
     return dict(result)
 
 
-@dataclass
-class DuplicateGroup:
-    id_number: str
-    members: list[Member]  # the ones the viewer may see
-    hidden: int  # holders outside the viewer's area
+# What the duplicate review's filter offers: undecided pairs, decided ones, or both.
+DUPLICATE_STATES = ("open", "decided", "all")
 
 
-def duplicate_groups(user, unit: AdminUnit) -> list[DuplicateGroup]:
-    """ID numbers held by two or more active members in the city where at least one holder lives
-    under ``unit``; three queries whatever the number of groups."""
-    local_numbers = Member.objects.active().filter(household__village__path__startswith=unit.path).exclude(id_number="")
-    counts = dict(
-        Member.objects.active()
-        .filter(id_number__in=local_numbers.values("id_number"))
-        .values("id_number")
+def _live_open() -> Q:
+    """An undecided pair whose two records are both still active. The table is refreshed by every
+    write of the portal; this keeps the page right even after a write outside it (a repair by hand)
+    until ``find_duplicates`` runs."""
+    return Q(member_a__left_on__isnull=True, member_b__left_on__isnull=True)
+
+
+def duplicate_candidates(user, *, kind: str = "", state: str = "open") -> QuerySet[DuplicateCandidate]:
+    """The possible duplicates the user may see (either record in their area), in the page's order
+    (rule, shared key, id: the pairs of one group sit together), with both records, their households,
+    villages and wards and the decider in the same query."""
+    queryset = DuplicateCandidate.objects.visible_to(user)
+    if state == "decided":
+        queryset = queryset.decided()
+    elif state == "all":
+        queryset = queryset.filter(
+            Q(status__in=DuplicateCandidate.DECIDED) | Q(_live_open(), status=DuplicateCandidate.Status.OPEN)
+        )
+    else:
+        queryset = queryset.undecided().filter(_live_open())
+    if kind in DuplicateCandidate.Kind.values:
+        queryset = queryset.filter(kind=kind)
+    return queryset.select_related(
+        "member_a__household__village__parent", "member_b__household__village__parent", "decided_by"
+    ).order_by("kind", "key", "id")
+
+
+def duplicate_counts(user) -> dict[str, dict[str, int]]:
+    """{kind: {"open": n, "decided": n}} for the user's area, in one grouped query."""
+    counts: dict[str, dict[str, int]] = {kind: {"open": 0, "decided": 0} for kind in DuplicateCandidate.Kind.values}
+    rows = (
+        DuplicateCandidate.objects.visible_to(user)
+        .filter(Q(status__in=DuplicateCandidate.DECIDED) | Q(_live_open(), status=DuplicateCandidate.Status.OPEN))
+        .values_list("kind", "status")
         .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values_list("id_number", "n")
+        .order_by()
     )
-    if not counts:
-        return []
-    visible = (
-        Member.objects.visible_to(user)
-        .active()
-        .filter(id_number__in=list(counts))
-        .select_related("household__village")
-        .order_by("id_number", "household__code")
-    )
-    groups: dict[str, DuplicateGroup] = {}
-    for member in visible:
-        group = groups.setdefault(member.id_number, DuplicateGroup(member.id_number, [], counts[member.id_number]))
-        group.members.append(member)
-        group.hidden -= 1
-    return list(groups.values())
+    for kind, status, n in rows:
+        counts[kind]["open" if status == DuplicateCandidate.Status.OPEN else "decided"] += n
+    return counts
+
+
+def duplicate_decisions(candidate: DuplicateCandidate) -> list[DuplicateDecision]:
+    return list(candidate.decisions.select_related("actor").order_by("-at", "-id"))
 
 
 # --- Change history -------------------------------------------------------------------------------
@@ -187,9 +210,12 @@ def _diff(model, records, tracked: list[str], label) -> list[Change]:
 
 
 def household_history(household: Household, limit: int = 100) -> list[Change]:
-    """Who changed what and when, for the household and its members (two queries)."""
+    """Who changed what and when, for the household, its members and the duplicate review's decisions
+    on them (three queries)."""
     household_fields = ["village_id", "address", "phone", "in_agriculture", "notes", "status", "left_on", "code"]
-    member_fields = [f.attname for f in Member._meta.concrete_fields if f.attname not in ("id", "version")]
+    # The matching key is derived from the name (not in the history); a merge's pointer is told by its note.
+    skipped = ("id", "version", "name_key", "merged_into_id")
+    member_fields = [f.attname for f in Member._meta.concrete_fields if f.attname not in skipped]
     h_records = list(household.history.select_related("history_user", "village").order_by("history_date", "history_id"))
     for record in h_records:
         record.village_id = record.village.name if record.village_id else None  # show the name, not the id
@@ -205,8 +231,34 @@ def household_history(household: Household, limit: int = 100) -> list[Change]:
     member_fields = [f for f in member_fields if f != "household_id"]
     for records in by_member.values():
         changes += _diff(Member, records, member_fields, lambda r: r.full_name)
+    changes += _duplicate_changes(household)
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
+
+
+def _duplicate_changes(household: Household) -> list[Change]:
+    """The duplicate review's decisions on the household's members, as lines of its history."""
+    decisions = (
+        DuplicateDecision.objects.filter(
+            Q(candidate__member_a__household=household) | Q(candidate__member_b__household=household)
+        )
+        .select_related("actor", "candidate__member_a", "candidate__member_b")
+        .order_by("at", "id")
+    )
+    changes = []
+    for decision in decisions:
+        pair = (decision.candidate.member_a, decision.candidate.member_b)
+        mine = pair[0] if pair[0].household_id == household.pk else pair[1]
+        changes.append(
+            Change(
+                decision.at,
+                decision.actor.get_username(),
+                mine.full_name,
+                "~",
+                [(str(_("duplicate review")), decision.get_action_display(), decision.reason)],
+            )
+        )
+    return changes
 
 
 def import_jobs_recent(user, limit: int = 10) -> QuerySet[ImportJob]:

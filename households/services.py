@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from households import citizen_ids
+from households.duplicates import duplicate_decisions_carry_over, duplicates_refresh
 from households.models import AdminUnit, Household, IdNumberDisclosure, IdNumberReveal, IdNumberSearch, Member
 
 HOUSEHOLD_FIELDS = ("village", "address", "phone", "in_agriculture", "notes")
@@ -85,6 +86,7 @@ def household_create(
     for member in new_members:
         member.household = household
     _save_heads_last(new_members)
+    duplicates_refresh(member_ids=[m.pk for m in new_members])
     return household
 
 
@@ -134,6 +136,7 @@ def household_update(
 
     household.save()
     _save_heads_last(changed)
+    duplicates_refresh(member_ids=[m.pk for m in changed])
     return household
 
 
@@ -152,6 +155,7 @@ def member_leave(*, member: Member, left_on: date, reason: str, note: str = "") 
     member.full_clean(exclude=["household"])
     member.save()
     _bump_version(member.household)
+    duplicates_refresh(member_ids=[member.pk])
     return member
 
 
@@ -168,6 +172,8 @@ def _transfer(member: Member, *, to: Household, relationship: str, on: date, rea
     member.save()
     copy.full_clean(exclude=["household"])
     copy.save()
+    duplicate_decisions_carry_over(old=member, new=copy)
+    duplicates_refresh(member_ids=[member.pk, copy.pk])
     return copy
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import account_views, views
+from households import account_views, duplicate_views, views
 
 app_name = "households"
 
@@ -18,7 +18,11 @@ urlpatterns = [
     path("households/", views.household_list_view, name="list"),
     path("households/export.xlsx", views.household_export_view, name="export"),
     path("households/new/", views.household_create_view, name="create"),
-    path("households/data-quality/", views.data_quality_view, name="data_quality"),
+    path("households/data-quality/", duplicate_views.data_quality_view, name="data_quality"),
+    path("households/data-quality/<int:pk>/", duplicate_views.duplicate_detail_view, name="duplicate_detail"),
+    path("households/data-quality/<int:pk>/distinct/", duplicate_views.duplicate_distinct_view, name="duplicate_distinct"),
+    path("households/data-quality/<int:pk>/merge/", duplicate_views.duplicate_merge_view, name="duplicate_merge"),
+    path("households/data-quality/<int:pk>/withdraw/", duplicate_views.duplicate_withdraw_view, name="duplicate_withdraw"),
     path("households/import/", views.import_view, name="import"),
     path("households/import/template.xlsx", views.import_template_view, name="import_template"),
     path("households/import/<uuid:pk>/", views.import_job_view, name="import_job"),

@@ -225,6 +225,7 @@ def household_list_view(request):
             "id_search": id_search,
             "can_edit": may_edit_households(request.user),
             "can_import": has_capability(request.user, "import_households"),
+            "can_check_quality": has_capability(request.user, "check_data_quality"),
             "can_search_ids": has_capability(request.user, "search_id_numbers"),
         },
     )
@@ -424,15 +425,6 @@ def id_number_reveal_view(request, code, member_id):
     number = id_number_reveal(user=request.user, member=member, reason=reason)
     # Rendered, not redirected: the full number never sits in a URL or the browser history.
     return _render_detail(request, household, revealed={member.pk: number})
-
-
-@require_GET
-@capability_required("check_data_quality")
-def data_quality_view(request):
-    scope = scope_of(request.user)
-    unit = scope.unit or AdminUnit.objects.filter(level=AdminUnit.Level.CITY).current().first()
-    groups = selectors.duplicate_groups(request.user, unit) if unit else []
-    return render(request, "households/data_quality.html", {"unit": unit, "groups": groups})
 
 
 # --- Excel import (ward officers; administrators use `manage.py import_households`) ----------------

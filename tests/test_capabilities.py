@@ -64,6 +64,7 @@ GATED = [
     ("manage_accounts", "households:account_list", lambda t: {"code": t["ward"].code}),
     ("manage_villages", "households:village_create", lambda t: {"code": t["ward"].code}),
     ("import_households", "households:import", lambda t: {}),
+    ("check_data_quality", "households:data_quality", lambda t: {}),
     ("manage_holidays", "reviews:holiday_list", lambda t: {}),
     ("manage_rounds", "reviews:round_open", lambda t: {}),
     ("manage_standards", "policies:standard_edit", None),

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from households.demo import DEMO_USER_NAMES, ensure_villages, iter_demo_users, seed_households
+from households.duplicates import duplicates_rebuild
 from households.models import AdminUnit, Assignment
 from households.territory import STRUCTURE_FILES
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
 
         report = seed_households(total=options["households"], seed=options["seed"], progress=progress)
         self.stdout.write(f"Households: {report.households_created:,} created; members: {report.members_created:,} created")
+        found = duplicates_rebuild()  # the members went in by COPY / bulk insert, past the services
+        self.stdout.write(f"Possible duplicates: {found.found:,} new pairs")
         self._demo_users(structure)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
 
