@@ -335,4 +335,5 @@ def members_from_survey(
     _save_heads_last([*edited, *created])
     if leaving or edited or created:
         _bump_version(household)
+        duplicates_refresh(member_ids=[p.pk for p in (*leaving, *edited, *created)])
     return created

@@ -144,3 +144,20 @@ def test_cards_ask_only_the_questions_of_the_persons_age(client, screened):
     # Registered people leave with a confirmation; the add button adds a card without a round trip.
     assert "data-confirm=" in cards["Bà Nội"] and "Không còn sống trong hộ này" in cards["Bà Nội"]
     assert 'data-formset-add="m"' in body and '<template id="member-template">' in body
+
+
+def test_a_member_added_in_the_survey_who_is_registered_elsewhere_is_a_duplicate_candidate(client, screened, review):
+    from households.models import DuplicateCandidate
+    from tests.conftest import make_household
+
+    elsewhere = make_household(review["other_village"], "HH-ELSE", members=1)
+    Member.objects.create(
+        household=elsewhere, full_name="Tran Thi Be", date_of_birth=date(2018, 3, 2), sex="female", relationship="child"
+    )
+    case = screened
+    assert save_members(client, case, new_member(members_post(case), case.members.count())).status_code == 302
+    added = Member.objects.get(household=case.household, full_name="Trần Thị Bé")
+    assert (
+        DuplicateCandidate.objects.filter(member_a__in=[added], kind="name_birth").exists()
+        or DuplicateCandidate.objects.filter(member_b__in=[added], kind="name_birth").exists()
+    )
