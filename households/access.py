@@ -199,6 +199,12 @@ def _known(capability: str) -> str:
     return capability
 
 
+def roles_with(capability: str) -> list[str]:
+    """The roles that hold ``capability`` (to find who is told of a step: the notifications)."""
+    _known(capability)
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
+
 def role_capabilities(role: str | None) -> frozenset[str]:
     """What an assignment with ``role`` may do (nothing for no role)."""
     return ROLE_CAPABILITIES.get(role or "", frozenset())

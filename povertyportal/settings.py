@@ -149,6 +149,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Long exports run in a worker (`manage.py db_worker`); the queue is a table in the same database,
 # so the demo on SQLite and production on PostgreSQL need nothing else. Tests use the immediate backend.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# Notifications by e-mail (reviews.notifications): the console in development and the demo, SMTP from the
+# environment in production. PORTAL_BASE_URL makes the links in the e-mails.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="ra-soat-ho-ngheo@localhost")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Exports longer than this many rows go to the worker; shorter ones stream in the response.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", default=3000)
 # Imported workbooks, their workbooks of mistakes and finished exports hold ID numbers: `manage.py

@@ -674,3 +674,43 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class Notification(models.Model):
+    """A message to one user about work waiting for them (``reviews.notifications``): in the portal's inbox,
+    and by e-mail unless they turned it off. The text is made from ``kind`` and ``data`` when read, in the
+    reader's language; ``key`` makes the same event reach the same user once, however often it is raised."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(max_length=120)
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_user_and_event")]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"
+
+
+class NotificationSettings(models.Model):
+    """Whether a user is also e-mailed (the inbox always has everything)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
+    email = models.BooleanField(_("also send by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: e-mail {'on' if self.email else 'off'}"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("reviews.urls_manage")),  # ward, district and city: lists, approval, rounds
     path("", include("reviews.urls_dashboards")),  # dashboards and Excel reports
     path("", include("reviews.urls_benefits")),  # entitlements, beneficiary lists, budgets
+    path("", include("reviews.urls_inbox")),  # everyone: the notifications of work waiting
 ]

@@ -685,7 +685,7 @@ def perform(
                     on_conflict()
                 raise WorkflowError(_("Someone else changed this list a moment ago. Reload the page and try again."))
         case = _case_of(obj)
-        return Transition.objects.create(
+        transition = Transition.objects.create(
             round=_round_of(obj),
             unit=_unit_of(obj),
             case=case,
@@ -697,6 +697,15 @@ def perform(
             reason=reason.strip(),
             data=data or {},
         )
+        _notify(transition)
+        return transition
+
+
+def _notify(transition: Transition) -> None:
+    """Whoever the step leaves work for is told (``reviews.notifications``), in the same transaction."""
+    from reviews import notifications
+
+    notifications.on_transition(transition)
 
 
 def record(
@@ -713,7 +722,7 @@ def record(
 ):
     """Record an event that is not a list transition (a case screened, a complaint, a public holiday
     added or removed: those belong to no round) in the same log."""
-    return Transition.objects.create(
+    transition = Transition.objects.create(
         round=round_,
         unit=unit if unit is not None else (case.village if case else None),
         case=case,
@@ -725,3 +734,5 @@ def record(
         reason=reason,
         data=data or {},
     )
+    _notify(transition)
+    return transition

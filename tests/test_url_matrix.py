@@ -380,6 +380,16 @@ ROWS = [
     Row(
         "reviews:regrouped", lambda w: {"round_id": w["round"].pk, "code": w["ward"].code}, label="ward", statuses=DASHBOARD_WARD
     ),
+    # The inbox: everyone logged in has one; a notification is its user's (the city officer's here).
+    Row("reviews:inbox", statuses=expect(200, anonymous=302)),
+    Row("reviews:inbox_read_all", method="post", statuses=expect(302)),
+    Row("reviews:inbox_email", method="post", statuses=expect(302)),
+    Row(
+        "reviews:inbox_open",
+        lambda w: {"pk": w["notification"].pk},
+        method="post",
+        statuses=expect(404, anonymous=302, city_officer=302),
+    ),
     # An export belongs to the user who asked (the city officer here): anyone else gets 404.
     Row("reviews:export_detail", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),
     Row("reviews:export_progress", lambda w: {"pk": w["job"].pk}, statuses=OWNER_ONLY),
@@ -685,7 +695,7 @@ def build_world(territory, personas):
     from datetime import date
 
     from reviews import services
-    from reviews.models import Case, OfficialStatus, PublicHoliday, ReviewRequest
+    from reviews.models import Case, Notification, OfficialStatus, PublicHoliday, ReviewRequest
 
     w = dict(territory)
     w["household"] = make_household(territory["village"], "HH-1", members=2)
@@ -704,6 +714,7 @@ def build_world(territory, personas):
     support_policies_load()
     w["policy"] = SupportPolicy.objects.get(code="health-insurance")
     w["holiday"] = PublicHoliday.objects.create(day=date(2099, 9, 3), name="Quốc khánh (ngày nghỉ thứ hai)")
+    w["notification"] = Notification.objects.create(user=personas["city_officer"], kind="deadline", key="matrix", url="/")
     w["suggestion"] = PublicHoliday.objects.create(
         day=date(2099, 1, 21), name="Tết Nguyên Đán", status=PublicHoliday.Status.EXPECTED, computed=True
     )
