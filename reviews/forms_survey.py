@@ -189,7 +189,11 @@ class CaseMemberForm(HiddenErrorsOnTop, forms.ModelForm):
         fields = list(MEMBER_FACT_FIELDS)
         labels = {key: v.fact_label(key) for key in MEMBER_FACT_FIELDS}
         help_texts = {key: v.fact_help(key) for key in MEMBER_FACT_FIELDS if declared.FACTS[key].help}
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        # The answers about a person are radio buttons: one tap each on a phone (a select takes two).
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{key: forms.RadioSelect for key in MEMBER_FACT_FIELDS if declared.FACTS[key].kind == "choice" and key != "sex"},
+        }
 
     # Not kept on the surveyed member: the registry's (a person added in the survey joins the household
     # with it; a registered person removed from the survey leaves it with the reason).

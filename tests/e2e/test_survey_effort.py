@@ -2,7 +2,7 @@
 a child of 8) on a 390 × 844 phone: the one-page form against the section-by-section pages (issue 14).
 
 Counted as a thumb does it: a tap per button, box, radio, card opened or text box entered, two per select
-(open, choose); each character typed; each page load; each save (a form sent). The figures go to
+(open, choose) — the member cards' answers are radio buttons, one tap; each character typed; each page load; each save (a form sent). The figures go to
 tests/e2e/screenshots/survey-effort.json (and bench/survey_effort.md); the test holds the one-page form to
 half the loads and saves of the pages it replaces and to fewer taps."""
 
@@ -85,7 +85,7 @@ def answer_members(e, page, head):
         person = card(page, name)
         if person.get_attribute("open") is None:  # a closed card is opened with a tap
             e.tap(person.locator("summary"))
-        e.choose(person.locator(f"select[name$='-{field}']"), value)
+        e.check(person.locator(f"input[name$='-{field}'][value={value}]"))
 
 
 def answer_housing(e, page):
