@@ -105,6 +105,8 @@ def dashboard(request, round_id: int, code: str):
             labels=[p.round.name for p in points],
             series=[Series(_("Poor"), [p.poor for p in points]), Series(_("Near-poor"), [p.near_poor for p in points])],
             value_format=number,
+            notes=[in_progress_note(p) for p in points],
+            partial_legend=_("Round in progress: households surveyed so far"),
         ),
     }
     households = dashboards.village_households(round_, unit) if unit.level == AdminUnit.Level.VILLAGE else None
@@ -121,7 +123,8 @@ def dashboard(request, round_id: int, code: str):
             "shares": shares,
             "poor_total": poor_total,
             "near_total": near_total,
-            "trend": points,
+            "trend": [(p, in_progress_note(p)) for p in points],
+            "trend_in_progress": any(p.in_progress for p in points),
             "charts": charts,
             "households": households,
             "reports": _report_links(),
@@ -129,6 +132,13 @@ def dashboard(request, round_id: int, code: str):
             "can_import_residents": has_capability(request.user, "import_resident_counts"),
         },
     )
+
+
+def in_progress_note(point: dashboards.TrendPoint) -> str | None:
+    """ "being reviewed, 74 %" for a round still open (its bars are drawn as partial), else None."""
+    if not point.in_progress:
+        return None
+    return _("being reviewed, %(share)s surveyed") % {"share": percent(point.done_share)}
 
 
 def _report_links():
