@@ -4,6 +4,7 @@ the Excel reports (short ones streamed, long ones built by the worker), and resi
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -177,10 +178,18 @@ def report_download(request, round_id: int, code: str, report: str):
         return redirect("reviews:export_detail", pk=job.pk)
     _record_full_ids(request.user, round_=round_, unit=unit, report=report)
     buffer = io.BytesIO()
-    reports.write_workbook(reports.build_report(report, round_, unit, request.user), buffer, round_=round_, unit=unit)
+    built = reports.build_report(report, round_, unit, request.user)
+    reports.write_workbook(built, buffer, round_=round_, unit=unit)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{report}-{unit.code}-{round_.year}.xlsx"'
+    response["Content-Disposition"] = attachment(built.filename(unit, round_))
     return response
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition for a download: the plain name for old clients and, by RFC 5987/6266, the
+    UTF-8 one (the same here, as the names are ASCII slugs, but a browser prefers ``filename*``)."""
+    ascii_name = filename.encode("ascii", "ignore").decode() or "report.xlsx"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _own_job(request, pk) -> ExportJob:
@@ -219,7 +228,9 @@ def export_download(request, pk):
         )
     # The job was built for its owner's role then; the record says whose numbers left now, in the file.
     _record_full_ids(request.user, round_=job.round, unit=job.unit, report=job.report)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
+    response = FileResponse(job.file.open("rb"), content_type=XLSX)
+    response["Content-Disposition"] = attachment(job.file.name.rsplit("/", 1)[-1])
+    return response
 
 
 @require_http_methods(["GET", "POST"])
