@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 # Colour-blind-safe pair (Okabe–Ito), dark enough to print in grey.
 COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7")
 WIDTH = 360
-LABEL_WIDTH = 130
+LABEL_WIDTH = 150
 VALUE_WIDTH = 56
 BAR_HEIGHT = 11
 ROW_GAP = 8
@@ -29,7 +29,7 @@ class Series:
     values: Sequence[int | Decimal | None]
 
 
-LINE_CHARS = 22  # characters of the label column per line at FONT (LABEL_WIDTH / ~6 px)
+LINE_CHARS = 20  # characters per label line at FONT: LABEL_WIDTH / ~7 px, so wide glyphs are not clipped
 LINE_HEIGHT = 12
 MAX_LINES = 2
 PARTIAL = "partial-hatch"
