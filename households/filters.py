@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from households import citizen_ids
 from households.models import AdminUnit, Household
 from households.selectors import households_matching
+from households.unit_choices import group_by_ward
 
 
 def _villages(request):
@@ -25,6 +26,10 @@ class HouseholdFilter(django_filters.FilterSet):
     class Meta:
         model = Household
         fields = ["q", "village", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        group_by_ward(self.form.fields["village"])
 
     def search(self, queryset, name, value):
         # An ID number never comes through the URL: the list view takes it from the posted form

@@ -9,6 +9,7 @@ from households.form_guards import HiddenErrorsOnTop, OwnRowsInlineFormSet, vers
 from households.importing import workbook_problem
 from households.models import Household, Member
 from households.services import MEMBER_FIELDS
+from households.unit_choices import group_by_ward
 from households.validation import birth_date_messages, phone_messages
 
 
@@ -30,6 +31,7 @@ class HouseholdForm(HiddenErrorsOnTop, forms.ModelForm):
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+        group_by_ward(self.fields["village"])
         if self.instance.pk:
             del self.fields["code"]  # the code identifies the household in imports and reports
             self.fields["version"].initial = self.instance.version

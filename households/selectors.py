@@ -22,6 +22,7 @@ from households.models import (
     ImportJob,
     Member,
 )
+from households.names import natural_sorted
 
 
 def child_code(unit: AdminUnit, path_field: str):
@@ -49,7 +50,7 @@ def household_counts_by_child(unit: AdminUnit) -> dict[str, int]:
 def children_with_counts(unit: AdminUnit) -> list[AdminUnit]:
     """Direct children of ``unit`` with ``household_count``: two queries whatever the size."""
     counts = household_counts_by_child(unit) if unit.level != AdminUnit.Level.VILLAGE else {}
-    children = list(unit.children.current().order_by("name"))
+    children = natural_sorted(unit.children.current())
     for child in children:
         child.household_count = counts.get(child.code, 0)
     return children

@@ -44,6 +44,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -113,6 +114,7 @@ class SheetWriter:
 
     def __init__(self, sheet):
         self.sheet = sheet
+        self.row = 0  # the last row written
         self._styles: dict[tuple[Style | None, str | None], Any] = {}
         if isinstance(sheet, WriteOnlyWorksheet):
             # openpyxl's write-only append first tries every cell it is given as a *value* and takes it
@@ -137,23 +139,46 @@ class SheetWriter:
         for index, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = width
 
-    def print_a4_landscape(self) -> None:
-        """A4 landscape, all columns on the page width, as many pages down as needed (before the rows)."""
+    def print_a4_landscape(self, *, orientation: str = "landscape") -> None:
+        """A4 (landscape unless told), all columns on the page width, as many pages down as needed, narrow
+        margins and centred across the page (before the rows)."""
         self.sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.orientation = orientation
         self.sheet.page_setup.paperSize = "9"  # A4
         self.sheet.page_setup.fitToWidth = 1
         self.sheet.page_setup.fitToHeight = 0
+        self.sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.3, footer=0.3)
+        self.sheet.print_options.horizontalCentered = True
 
-    def append(self, values: Iterable[Any], style: Style | Sequence[Style | None] | None = None) -> None:
-        """Write one row: ``style`` for every cell, or one style (or None) per column."""
+    def merge(self, first_column: int, last_column: int, row: int | None = None) -> None:
+        """Merge columns ``first_column``..``last_column`` (1-based) of ``row`` (the last row written by
+        default): a title or a header block over several columns, written in the first cell."""
+        row = row or self.row
+        if last_column > first_column:
+            self.sheet.merged_cells.add(f"{get_column_letter(first_column)}{row}:{get_column_letter(last_column)}{row}")
+
+    def set_next_height(self, points: float) -> None:
+        """The height of the next row (write-only mode writes a row's height with the row)."""
+        self.sheet.row_dimensions[self.row + 1].height = points
+
+    def append(
+        self, values: Iterable[Any], style: Style | Sequence[Style | None] | None = None, *, height: float | None = None
+    ) -> None:
+        """Write one row: ``style`` for every cell, or one style (or None) per column; ``height`` in points
+        (for wrapped text: write-only mode cannot measure it, and LibreOffice does not grow the row)."""
         values = list(values)
         if isinstance(style, Sequence):
             styles = list(style)[: len(values)]
             styles += [None] * (len(values) - len(styles))
         else:
             styles = [style] * len(values)
+        if height is not None:
+            self.set_next_height(height)
         self.sheet.append([self._value(value, column_style) for value, column_style in zip(values, styles, strict=True)])
+        self.row += 1
+        if height is not None and isinstance(self.sheet, WriteOnlyWorksheet):
+            # Written with the row already: drop it, so memory stays flat over a long list.
+            self.sheet.row_dimensions.pop(self.row, None)
 
     def _value(self, value: Any, style: Style | None):
         # Unstyled numbers and empty cells go to openpyxl as they are (its own fast path, and never a

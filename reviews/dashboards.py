@@ -22,6 +22,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from households.models import AdminUnit, Household, Member, ResidentCount
+from households.names import natural_sorted
 from households.selectors import child_code
 from policies.models import PovertyStandard
 from reviews.models import Case, CaseResult, Class, Movement, ReviewRound, VillageList, VillageTally, WardList
@@ -151,7 +152,7 @@ def unit_dashboard(round_: ReviewRound, unit: AdminUnit, *, today: date | None =
     today = today or timezone.localdate()
     standards = round_standards(round_)  # 1
     primary = next((s for s in standards if s.pk == round_.primary_standard_id), None) or round_.primary_standard
-    children = [] if unit.level == AdminUnit.Level.VILLAGE else list(unit.children.current().order_by("name"))  # 2
+    children = [] if unit.level == AdminUnit.Level.VILLAGE else natural_sorted(unit.children.current())  # 2
     figures = {c.code: UnitFigures(code=c.code, name=c.name, unit=c) for c in children}
     total = UnitFigures(code=unit.code, name=unit.name, unit=unit)
     by_area = {a: UnitFigures(code=a, name=str(label)) for a, label in AdminUnit.AreaType.choices}
@@ -344,22 +345,35 @@ class TrendPoint:
     escaped: int = 0
     new_poor: int = 0
     re_poor: int = 0
+    cases: int = 0
+    done: int = 0
+
+    @property
+    def in_progress(self) -> bool:
+        """An open round's counts are those surveyed so far, not a list to compare with last year's."""
+        return self.round.is_open
+
+    @property
+    def done_share(self) -> Decimal | None:
+        return rate(self.done, self.cases)
 
 
 def trend(round_: ReviewRound, unit: AdminUnit) -> list[TrendPoint]:
-    """Classes and movement in this round and every earlier round of the same kind (2 queries)."""
+    """Classes, movement and progress in this round and every earlier round of the same kind (2 queries)."""
     rounds = {
         r.pk: TrendPoint(round=r) for r in ReviewRound.objects.filter(kind=round_.kind, year__lte=round_.year).order_by("year")
     }
     rows = (
         VillageTally.objects.filter(round_id__in=list(rounds), village__path__startswith=unit.path, standard__isnull=True)
-        .exclude(household_class="")
-        .values("round_id", "household_class", "movement")
+        .values("round_id", "status", "household_class", "movement")
         .annotate(n=Sum("n"))
         .order_by()
     )
     for row in rows:
         point, n = rounds[row["round_id"]], row["n"]
+        point.cases += n
+        if row["status"] not in OPEN_CASE:
+            point.done += n
         if row["household_class"] in (Class.POOR, Class.NEAR_POOR, Class.AVERAGE):
             setattr(point, row["household_class"], getattr(point, row["household_class"]) + n)
         if row["movement"] in ESCAPED:

@@ -28,7 +28,7 @@ def export_request(*, user, round_: ReviewRound, unit: AdminUnit, report: str, r
 
 def export_run(job_id: str) -> str:
     """Build the workbook into a temporary file, then store it under MEDIA_ROOT/exports/<job>/."""
-    job = ExportJob.objects.select_related("round", "round__primary_standard", "unit", "user").get(pk=job_id)
+    job = ExportJob.objects.select_related("round", "round__primary_standard", "unit", "unit__parent", "user").get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
 
     def progress(done: int) -> None:
@@ -39,7 +39,7 @@ def export_run(job_id: str) -> str:
             report = reports.build_report(job.report, job.round, job.unit, job.user)
             written = reports.write_workbook(report, tmp, round_=job.round, unit=job.unit, progress=progress)
             tmp.seek(0)
-            job.file.save(f"{job.report}-{job.unit.code}-{job.round.year}.xlsx", File(tmp), save=False)
+            job.file.save(report.filename(job.unit, job.round), File(tmp), save=False)
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()

@@ -9,6 +9,8 @@ average-living-standard households.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,13 +19,14 @@ from typing import IO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from households import workbooks
 from households.access import may_reveal_id_numbers
 from households.citizen_ids import mask
 from households.models import AdminUnit
+from households.names import slug
 from reviews import dashboards
 from reviews.models import Class, Movement, ReviewRound
 
@@ -55,9 +58,11 @@ class Report:
     # Cells of the totals row given as values rather than formulas (column index -> value).
     total_values: dict[int, object] = field(default_factory=dict)
 
-    @property
-    def filename(self) -> str:
-        return f"{self.key}.xlsx"
+    file_stem: str = ""
+
+    def filename(self, unit: AdminUnit, round_: ReviewRound) -> str:
+        """``danh-sach-ho-ngheo-phuong-hai-chau-2026.xlsx``: what it is, where, which year; no internal ids."""
+        return f"{slug(f'{self.file_stem or self.title} {unit.name} {round_.year}')}.xlsx"
 
 
 def legal_basis_rows(round_: ReviewRound, standards) -> list[str]:
@@ -117,6 +122,7 @@ def summary_report(round_: ReviewRound, unit: AdminUnit, dashboard: dashboards.D
     return Report(
         key="summary",
         title=_("Summary of the review of poor and near-poor households"),
+        file_stem=_("summary of the review"),
         columns=columns,
         rows=rows(),
         rows_total=len(units),
@@ -143,6 +149,7 @@ def deprivation_report(round_: ReviewRound, unit: AdminUnit) -> Report:
     return Report(
         key="deprivation",
         title=_("Deprivation analysis of poor and near-poor households"),
+        file_stem=_("deprivation analysis"),
         columns=columns,
         rows=((s.name, s.poor, ("share", 1), s.near_poor, ("share", 3)) for s in shares),
         rows_total=len(shares),
@@ -184,7 +191,8 @@ def list_report(round_: ReviewRound, unit: AdminUnit, kind: str, user) -> Report
         Column(_("Members"), 9, "int", "sum"),
         Column(_("Income per person per month (VND)"), 15, "vnd"),
         *[Column(_("Class: %(standard)s") % {"standard": s.name}, 16) for s in standards],
-        Column(_("Deprived indicators"), 40),
+        Column(_("Number of deprivations"), 10, "int"),
+        Column(_("Indicators deprived on"), 40),
         Column(_("Movement"), 16),
     ]
     queryset = dashboards.household_rows(round_, unit, kind, standards)
@@ -205,6 +213,7 @@ def list_report(round_: ReviewRound, unit: AdminUnit, kind: str, user) -> Report
                 members or 0,
                 int(income),
                 *[class_labels.get(c, "") if c else "" for c in classes],
+                len(keys or ()),
                 "; ".join(indicator_names.get(k, k) for k in keys or ()),
                 movement_labels.get(movement, "") if movement else "",
             )
@@ -236,8 +245,67 @@ def report_rows_estimate(key: str, round_: ReviewRound, unit: AdminUnit) -> int:
 
 # ----------------------------------------------------------------------------- format
 
-HEADER = workbooks.Style(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), alignment=workbooks.HEADER.alignment)
+HEADER = workbooks.Style(
+    font=Font(bold=True),
+    fill=PatternFill("solid", fgColor="DDEBF7"),
+    alignment=Alignment(wrap_text=True, horizontal="center", vertical="center"),
+)
 FORMATS = {"int": INTEGER, "vnd": VND, "pct": PERCENT}
+TOP = Alignment(vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BOLD_CENTRE = workbooks.Style(font=Font(bold=True), alignment=CENTRE)
+NATIONAL_MOTTO = workbooks.Style(font=Font(bold=True, underline="single"), alignment=CENTRE)
+ITALIC_CENTRE = workbooks.Style(font=Font(italic=True), alignment=CENTRE)
+TITLE = workbooks.Style(font=Font(bold=True, size=14), alignment=CENTRE)
+PROSE = workbooks.Style(alignment=Alignment(wrap_text=True, vertical="top"))
+LINE_POINTS = 15  # one line of 11-point text
+
+
+def issuing_body(unit: AdminUnit) -> list[str]:
+    """The issuing unit's lines at the top left, as on an official form: "UBND PHƯỜNG HẢI CHÂU" (a village's
+    list is issued by its ward, with the village below)."""
+    if unit.level == AdminUnit.Level.VILLAGE and unit.parent is not None:
+        return [_("People's Committee of %(ward)s") % {"ward": unit.parent.name}, unit.name]
+    return [_("People's Committee of %(ward)s") % {"ward": unit.name}]
+
+
+def place_name(unit: AdminUnit) -> str:
+    """The place of the date line: the city's name without its kind ("Thành phố Đà Nẵng" -> "Đà Nẵng")."""
+    codes = unit.ancestor_codes()
+    city = unit if len(codes) == 1 else AdminUnit.objects.filter(code=codes[0]).only("name").first()
+    name = city.name if city is not None else unit.name
+    return re.sub(r"^(Thành phố|Tỉnh|TP\.?)\s+", "", name)
+
+
+def dated(place: str, on: date) -> str:
+    return _("%(place)s, day %(day)s month %(month)s year %(year)s") % {
+        "place": place,
+        "day": f"{on.day:02d}",
+        "month": f"{on.month:02d}",
+        "year": on.year,
+    }
+
+
+def _blocks(widths: list[float]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The left and the right header block (1-based first and last column): the issuing unit on the left,
+    the national header and the signature of the head of the unit on the right, each wide enough for its
+    longest line (about 36 characters) without touching the other."""
+    total = sum(widths)
+    left_end, acc = 1, widths[0]
+    while acc < min(34, total * 0.4) and left_end < len(widths) - 1:
+        acc += widths[left_end]
+        left_end += 1
+    right_start, acc = len(widths), widths[-1]
+    while acc < 46 and right_start - 1 > left_end:
+        right_start -= 1
+        acc += widths[right_start - 1]
+    return (1, left_end), (right_start, len(widths))
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a cell ``width`` characters wide (write-only mode cannot measure)."""
+    return max(1, math.ceil(len(text) * 1.1 / max(width, 1)))
 
 
 def write_workbook(
@@ -250,50 +318,105 @@ def write_workbook(
     progress: Callable[[int], None] | None = None,
     progress_every: int = 2000,
 ) -> int:
-    """Write ``report`` as an .xlsx to ``out`` (write-only mode: rows stream to disk). Returns the rows written."""
+    """Write ``report`` as an .xlsx to ``out`` (write-only mode: rows stream to disk). Returns the rows written.
+
+    The page prints like the official forms: the issuing unit at the top left, the national header at the
+    top right, place and date, the title across the page, the table with its header repeated on every
+    page, then notes and the signature block (the person who drew it up, the head of the unit). A4, fitted
+    to the page width; texts wrap within their column."""
     wb = workbooks.new_workbook()
-    writer = workbooks.add_sheet(wb, report.key, widths=[c.width for c in report.columns])
+    widths = [c.width for c in report.columns]
+    writer = workbooks.add_sheet(wb, report.key, widths=widths)
     ws = writer.sheet
     width = len(report.columns)
     last_col = get_column_letter(width)
-
+    total_width = sum(widths)
+    (left_a, left_b), (right_a, right_b) = _blocks(widths)
     exported_on = exported_on or timezone.localdate()
-    preamble = [
-        [report.title],
-        [_("Unit"), unit.name],
-        [_("Review round"), round_.name],
-        [_("Exported on"), exported_on.strftime("%d/%m/%Y")],
-        *[[line] for line in legal_basis_rows(round_, dashboards.round_standards(round_))],
-        *[[line] for line in report.notes],
-        [],
+
+    # The rows above the table, as (values, styles, height, merges), so that the page setup and the frozen
+    # header (which write-only mode writes before the first row) know where the table starts.
+    preamble: list[tuple[list, list, float | None, list[tuple[int, int]]]] = []
+
+    def two_blocks(left, right, left_style, right_style, height=None):
+        row: list = [None] * width
+        styles: list = [None] * width
+        row[left_a - 1], styles[left_a - 1] = left, left_style
+        row[right_a - 1], styles[right_a - 1] = right, right_style
+        return (row, styles, height, [(left_a, left_b), (right_a, right_b)])
+
+    def across(text, style, lines=1):
+        return ([text], [style], LINE_POINTS * lines + 3, [(1, width)])
+
+    blank = ([], [], None, [])
+    body = issuing_body(unit)
+    national = [_("SOCIALIST REPUBLIC OF VIETNAM"), _("Independence – Freedom – Happiness")]
+    for i in range(max(len(body), len(national))):
+        preamble.append(
+            two_blocks(
+                str(body[i]).upper() if i < len(body) else None,
+                national[i] if i < len(national) else None,
+                BOLD_CENTRE,
+                BOLD_CENTRE if i == 0 else NATIONAL_MOTTO,
+            )
+        )
+    preamble += [two_blocks(None, dated(place_name(unit), exported_on), None, ITALIC_CENTRE, height=LINE_POINTS + 6), blank]
+    preamble.append(across(report.title.upper(), TITLE, lines=_lines(report.title, total_width / 1.3)))
+    subtitle = _("%(unit)s · %(round)s · exported on %(date)s") % {
+        "unit": unit.name,
+        "round": round_.name,
+        "date": exported_on.strftime("%d/%m/%Y"),
+    }
+    preamble.append(across(subtitle, ITALIC_CENTRE))
+    preamble += [
+        across(line, PROSE, lines=_lines(line, total_width))
+        for line in legal_basis_rows(round_, dashboards.round_standards(round_))
     ]
+    preamble.append(blank)
+
+    def write(rows):
+        for values, styles, height, merges in rows:
+            writer.append(values, style=styles, height=height)
+            for a, b in merges:
+                writer.merge(a, b)
+
     header_row = len(preamble) + 1
     # Write-only mode writes the frozen header and the sheet properties before the first row.
     ws.freeze_panes = f"A{header_row + 1}"
-    writer.print_a4_landscape()
-    ws.row_dimensions[header_row].height = 15 * max(2, max(len(c.header) // int(c.width) + 1 for c in report.columns))
-    writer.append(preamble[0], style=workbooks.TITLE)
-    for line in preamble[1:]:
-        writer.append(line)
-    writer.append([c.header for c in report.columns], style=HEADER)
+    # A narrow table (the deprivation analysis) prints upright; the wide lists and summaries across.
+    writer.print_a4_landscape(orientation="portrait" if total_width <= 100 else "landscape")
+    write(preamble)
+    header_lines = max(2, max(_lines(c.header, c.width) for c in report.columns))
+    writer.append([c.header for c in report.columns], style=HEADER, height=LINE_POINTS * header_lines + 4)
 
-    formats = [workbooks.Style(number_format=FORMATS[c.kind]) if c.kind in FORMATS else None for c in report.columns]
+    def cell_style(column: Column):
+        if column.kind in FORMATS:
+            return workbooks.Style(number_format=FORMATS[column.kind], alignment=TOP)
+        return workbooks.Style(alignment=WRAP)  # names, addresses, indicators wrap within their column
+
+    text_columns = [(i, c.width) for i, c in enumerate(report.columns) if c.kind not in FORMATS]
+
+    def row_height(row) -> float | None:
+        lines = max((_lines(row[i], w) for i, w in text_columns if isinstance(row[i], str) and len(row[i]) > w * 0.9), default=1)
+        return LINE_POINTS * lines + 2 if lines > 1 else None
+
+    formats = [cell_style(c) for c in report.columns]
     first = header_row + 1
     written = 0
     for row in report.rows:
         excel_row = first + written
         out_row = list(row)
         styles = list(formats)
-        for i, style in enumerate(formats):
-            if style is None:
+        for i, column in enumerate(report.columns):
+            if column.kind not in FORMATS:
                 continue
             value = out_row[i]
             if value == MISSING or value is None:
-                styles[i] = None
+                styles[i] = workbooks.Style(alignment=TOP)
             elif isinstance(value, tuple) and value[0] == "share":  # share of the totals row below the rows
                 den = _ref(value[1], first + report.rows_total)
                 out_row[i] = workbooks.Formula(f'=IF({den}>0,{_ref(value[1], excel_row)}/{den},"{MISSING}")')
-        writer.append(out_row, style=styles)
+        writer.append(out_row, style=styles, height=row_height(out_row))
         written += 1
         if progress and written % progress_every == 0:
             progress(written)
@@ -321,14 +444,33 @@ def write_workbook(
         else:
             value = None
         totals.append(value)
-        total_styles.append(workbooks.Style(font=workbooks.BOLD.font, number_format=fmt if value != MISSING else None))
+        total_styles.append(
+            workbooks.Style(font=workbooks.BOLD.font, number_format=fmt if value != MISSING else None, alignment=WRAP)
+        )
     writer.append(totals, style=total_styles)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last, header_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
+
+    write(
+        [
+            blank,
+            *[across(note, PROSE, lines=_lines(note, total_width)) for note in [*report.notes, NOT_AN_OFFICIAL_FORM()]],
+            blank,
+            two_blocks(_("PREPARED BY"), _("HEAD OF THE UNIT"), BOLD_CENTRE, BOLD_CENTRE),
+            two_blocks(_("(signature and full name)"), _("(signature, full name and seal)"), ITALIC_CENTRE, ITALIC_CENTRE),
+        ]
+    )
     workbooks.save(wb, out)
     if progress:
         progress(written)
     return written
+
+
+def NOT_AN_OFFICIAL_FORM() -> str:  # noqa: N802 - a translated constant, read when the report is written
+    return _(
+        "Not an official form: the content follows the report templates of Circular 07/2021/TT-BLĐTBXH "
+        "(Appendix VII), whose form numbers were not verified; no form number is printed."
+    )
 
 
 def _ref(column: int, row: int) -> str:

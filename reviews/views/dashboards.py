@@ -4,6 +4,7 @@ the Excel reports (short ones streamed, long ones built by the worker), and resi
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -105,6 +106,8 @@ def dashboard(request, round_id: int, code: str):
             labels=[p.round.name for p in points],
             series=[Series(_("Poor"), [p.poor for p in points]), Series(_("Near-poor"), [p.near_poor for p in points])],
             value_format=number,
+            notes=[in_progress_note(p) for p in points],
+            partial_legend=_("Round in progress: households surveyed so far"),
         ),
     }
     households = dashboards.village_households(round_, unit) if unit.level == AdminUnit.Level.VILLAGE else None
@@ -121,7 +124,8 @@ def dashboard(request, round_id: int, code: str):
             "shares": shares,
             "poor_total": poor_total,
             "near_total": near_total,
-            "trend": points,
+            "trend": [(p, in_progress_note(p)) for p in points],
+            "trend_in_progress": any(p.in_progress for p in points),
             "charts": charts,
             "households": households,
             "reports": _report_links(),
@@ -129,6 +133,13 @@ def dashboard(request, round_id: int, code: str):
             "can_import_residents": has_capability(request.user, "import_resident_counts"),
         },
     )
+
+
+def in_progress_note(point: dashboards.TrendPoint) -> str | None:
+    """ "being reviewed, 74 %" for a round still open (its bars are drawn as partial), else None."""
+    if not point.in_progress:
+        return None
+    return _("being reviewed, %(share)s surveyed") % {"share": percent(point.done_share)}
 
 
 def _report_links():
@@ -167,10 +178,18 @@ def report_download(request, round_id: int, code: str, report: str):
         return redirect("reviews:export_detail", pk=job.pk)
     _record_full_ids(request.user, round_=round_, unit=unit, report=report)
     buffer = io.BytesIO()
-    reports.write_workbook(reports.build_report(report, round_, unit, request.user), buffer, round_=round_, unit=unit)
+    built = reports.build_report(report, round_, unit, request.user)
+    reports.write_workbook(built, buffer, round_=round_, unit=unit)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{report}-{unit.code}-{round_.year}.xlsx"'
+    response["Content-Disposition"] = attachment(built.filename(unit, round_))
     return response
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition for a download: the plain name for old clients and, by RFC 5987/6266, the
+    UTF-8 one (the same here, as the names are ASCII slugs, but a browser prefers ``filename*``)."""
+    ascii_name = filename.encode("ascii", "ignore").decode() or "report.xlsx"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _own_job(request, pk) -> ExportJob:
@@ -209,7 +228,9 @@ def export_download(request, pk):
         )
     # The job was built for its owner's role then; the record says whose numbers left now, in the file.
     _record_full_ids(request.user, round_=job.round, unit=job.unit, report=job.report)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
+    response = FileResponse(job.file.open("rb"), content_type=XLSX)
+    response["Content-Disposition"] = attachment(job.file.name.rsplit("/", 1)[-1])
+    return response
 
 
 @require_http_methods(["GET", "POST"])

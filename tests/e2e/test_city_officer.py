@@ -95,7 +95,23 @@ def test_the_city_officer_drills_down_and_downloads_a_report_whose_totals_match_
 
     ws = load_workbook(path).active
     header_row = int(ws.freeze_panes[1:]) - 1
-    data_rows = ws.max_row - header_row - 1  # the last row holds the totals
+    # The table runs to the totals row; a blank row, the notes and the signature block follow.
+    table_end = next(r for r in range(header_row + 1, ws.max_row + 2) if all(c.value is None for c in ws[r])) - 1
+    data_rows = table_end - header_row - 1
     assert data_rows == poor, "the poor list has as many households as the dashboard counts"
-    totals = [c.value for c in ws[ws.max_row] if isinstance(c.value, str) and c.value.startswith("=")]
+    totals = [c.value for c in ws[table_end] if isinstance(c.value, str) and c.value.startswith("=")]
     assert any(f"{header_row + 1}:" in formula for formula in totals)
+
+
+def test_the_city_dashboard_tables_fit_an_office_screen_of_1366_px(demo, open_page):
+    page = open_page("thanhpho", viewport={"width": 1366, "height": 768})
+    page.get_by_role("link", name="Bảng tổng hợp").click()
+    page.wait_for_url(re.compile(r"/dashboard/\d+/48/$"))
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.table-responsive')]
+            .filter(box => box.scrollWidth > box.clientWidth + 1)
+            .map(box => box.closest('section').id + ': ' + box.scrollWidth + ' > ' + box.clientWidth)"""
+    )
+    assert overflowing == [], overflowing
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "city-06-dashboard-1366")

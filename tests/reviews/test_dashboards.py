@@ -1,8 +1,11 @@
 """Dashboards of a round: figures, scope, drill-down and bounded queries."""
 
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from households.models import ResidentCount
@@ -168,3 +171,100 @@ def test_missing_rate_is_shown_as_a_dash(client, surveyed):
     client.force_login(surveyed["personas"]["city_officer"])
     body = client.get(reverse("reviews:dashboard", args=[surveyed["round"].pk, "48"])).content.decode()
     assert "—" in body
+
+
+# ----------------------------------------------------------------------------- labels, trend, order, fit
+
+
+def test_a_long_chart_label_wraps_onto_two_lines_and_keeps_its_full_text():
+    from reviews.svg import Series, hbar_chart, label_lines
+
+    assert label_lines("Rà soát định kỳ năm 2025") == ["Rà soát định kỳ năm", "2025"]
+    long = "Chuẩn nghèo đa chiều quốc gia giai đoạn 2022–2025 (Nghị định 07/2021/NĐ-CP)"
+    lines = label_lines(long)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    svg = hbar_chart(
+        title="t",
+        labels=["Rà soát định kỳ năm 2025", "Rà soát định kỳ năm 2026", long],
+        series=[Series("Nghèo", [1, 2, 3])],
+        value_format=str,
+    )
+    # Both years are readable on the chart itself, and every label carries its full text.
+    assert ">2025</tspan>" in svg and ">2026</tspan>" in svg
+    for label in ("Rà soát định kỳ năm 2025", "Rà soát định kỳ năm 2026", long):
+        assert f"<title>{label}</title>" in svg
+    # Nothing shortened without the full text beside it.
+    shortened = 0
+    for full, tspans in re.findall(r'<text text-anchor="end" class="chart-label"><title>([^<]*)</title>(.*?)</text>', svg):
+        shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", tspans))
+        if shown.endswith("…"):
+            shortened += 1
+            assert full.startswith(shown[:-1]), (full, shown)
+        else:
+            assert shown == full
+    assert shortened == 1
+
+
+def _closed_round_2025(w):
+    """Last year's round, closed, with a complete list: 3 poor and 2 near-poor in the ward's village."""
+    from reviews.models import ReviewRound, VillageTally
+
+    last = ReviewRound.objects.create(
+        year=2025,
+        name="Rà soát định kỳ năm 2025",
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2025, 12, 14),
+        effective_from=date(2026, 1, 1),
+        primary_standard=w["round"].primary_standard,
+        status=ReviewRound.Status.CLOSED,
+    )
+    for household_class, n in (("poor", 3), ("near_poor", 2)):
+        VillageTally.objects.create(round=last, village=w["village"], status="surveyed", household_class=household_class, n=n)
+    return last
+
+
+def test_a_round_in_progress_is_drawn_as_partial_with_its_share_surveyed_not_as_a_drop(client, surveyed):
+    w = surveyed
+    last = _closed_round_2025(w)
+    points = dashboards.trend(w["round"], w["city"])
+    assert [p.round for p in points] == [last, w["round"]]
+    assert not points[0].in_progress
+    assert points[1].in_progress and (points[1].done, points[1].cases) == (3, 4)
+    client.force_login(w["personas"]["city_officer"])
+    body = client.get(reverse("reviews:dashboard", args=[w["round"].pk, w["city"].code])).content.decode()
+    trend_svg = body[body.index('id="trend"') :].split("</svg>")[0]
+    groups = trend_svg.split('class="chart-label"')[1:]
+    assert len(groups) == 2
+    # Last year's full list: solid bars; this year's: hatched, labelled with the share surveyed.
+    assert "bar-partial" not in groups[0]
+    assert groups[1].count('class="bar-partial"') == 2
+    assert "đang rà soát, 75 %" in groups[1]
+    assert "Đợt đang rà soát: số hộ đã rà soát đến nay" in trend_svg
+    table = body[body.index('id="trend"') :].split("</table>")[0]
+    assert "đang rà soát, 75 %" in table
+
+
+def test_units_are_listed_in_natural_order(surveyed):
+    from households.names import natural_key, natural_sorted
+    from tests.conftest import make_unit
+
+    assert [n for n in sorted(["Tổ 10", "Tổ 2", "Tổ 1", "Tổ 11"], key=natural_key)] == ["Tổ 1", "Tổ 2", "Tổ 10", "Tổ 11"]
+    assert natural_sorted(["Thôn 3", "thôn 21", "Thôn 3A"], key=str) == ["Thôn 3", "Thôn 3A", "thôn 21"]
+    ward = surveyed["ward"]
+    for i in (10, 3, 11):
+        make_unit(f"20236-1{i:02d}", f"Tổ dân phố {i}", "village", ward)
+    d = dashboards.unit_dashboard(surveyed["round"], ward)
+    assert [c.name for c in d.children] == [f"Tổ dân phố {i}" for i in (1, 2, 3, 10, 11)]
+
+
+def test_the_city_table_wraps_its_headers_and_explains_overlapping_counts(client, surveyed):
+    w = surveyed
+    client.force_login(w["personas"]["city_officer"])
+    body = client.get(reverse("reviews:dashboard", args=[w["round"].pk, w["city"].code])).content.decode()
+    summary = body[body.index('id="summary"') : body.index('id="standards"')]
+    assert "dash-table-fit" in summary
+    assert '<th colspan="4"' in summary  # one header per standard over its four columns
+    assert '<abbr title="Tỷ lệ hộ nghèo">%</abbr>' in summary
+    assert "có thể nay là hộ cận nghèo và được tính ở cả hai cột" in summary
+    css = (settings.BASE_DIR / "static" / "css" / "dashboard.css").read_text()
+    assert ".dash-table-fit th" in css and "white-space: normal" in css

@@ -1,10 +1,12 @@
 """Excel reports read back with openpyxl: headers, totals, formats, scope; long lists via the worker."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from households.models import AdminUnit, Household, Member, ResidentCount
 from reviews import dashboards, reports
@@ -45,12 +47,22 @@ def _header_row(ws, first_header):
     raise AssertionError(f"no header {first_header!r} in {[r[0].value for r in ws.iter_rows(max_row=30)]}")
 
 
+def _table(ws, h):
+    """The rows under the header ``h`` down to the totals row (notes and signatures follow a blank row)."""
+    rows = []
+    for row in ws.iter_rows(min_row=h + 1, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return rows
+
+
 def test_summary_has_title_unit_round_legal_basis_and_vietnamese_headers(client, surveyed):
     w = surveyed
     ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
-    assert ws["A1"].value == "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo"
-    texts = [c.value for c in ws["A"][:12] if c.value]
-    assert "Đơn vị" in texts and "Đợt rà soát" in texts and "Ngày xuất" in texts
+    texts = [c.value for row in ws.iter_rows(max_row=12) for c in row if c.value]
+    assert "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO" in texts
+    assert any(str(t).startswith("Thành phố Đà Nẵng · Rà soát") for t in texts)
     assert any(str(t).startswith("Căn cứ") for t in texts)
     h = _header_row(ws, "Đơn vị hành chính")
     headers = [c.value for c in ws[h]]
@@ -66,7 +78,7 @@ def test_summary_totals_are_formulas_equal_to_the_dashboard(client, surveyed):
     w = surveyed
     ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
     h = _header_row(ws, "Đơn vị hành chính")
-    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    rows = _table(ws, h)
     body, total = rows[:-1], rows[-1]
     assert sorted(r[0] for r in body) == ["Huyện Hòa Vang", "Quận Hải Châu"]
     assert total[0] == "Tổng cộng"
@@ -91,7 +103,7 @@ def test_missing_denominator_is_a_dash_not_a_number(client, surveyed):
     ResidentCount.objects.filter(unit=w["commune"]).delete()
     ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
     h = _header_row(ws, "Đơn vị hành chính")
-    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    rows = _table(ws, h)
     hoa_vang = next(r for r in rows if r[0] == "Huyện Hòa Vang")
     assert hoa_vang[1] == "—" and hoa_vang[3] == "—"
     assert rows[-1][1] == "—"
@@ -101,7 +113,7 @@ def test_deprivation_analysis_counts_and_share_formulas(client, surveyed):
     w = surveyed
     ws = _sheet(_download(client, w["personas"]["district_officer"], w, w["district"], "deprivation"))
     h = _header_row(ws, "Chỉ số")
-    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    rows = _table(ws, h)
     shares, poor, near = dashboards.deprivation(w["round"], w["district"], w["round"].primary_standard)
     assert [r[0] for r in rows[:-1]] == [s.name for s in shares]
     assert [r[1] for r in rows[:-1]] == [s.poor for s in shares]
@@ -117,7 +129,7 @@ def test_poor_list_for_ward_officer_shows_full_id_and_vnd_income(client, surveye
     h = _header_row(ws, "STT")
     headers = [c.value for c in ws[h]]
     assert headers[:4] == ["STT", "Mã hộ", "Chủ hộ", "Số định danh cá nhân/CCCD"]
-    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))
+    rows = _table(ws, h)
     codes = [r[1] for r in rows[:-1]]
     assert set(codes) <= {"HH-A", "HH-B"} and codes
     assert "HH-R" not in codes
@@ -132,7 +144,7 @@ def test_poor_list_masks_ids_for_other_roles_and_keeps_to_the_unit(client, surve
     w = surveyed
     ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "poor"))
     h = _header_row(ws, "STT")
-    rows = list(ws.iter_rows(min_row=h + 1, values_only=True))[:-1]
+    rows = _table(ws, h)[:-1]
     row_a = next(r for r in rows if r[1] == "HH-A")
     assert row_a[3] == "0480******12"
 
@@ -189,8 +201,8 @@ def test_list_export_query_count_does_not_grow_with_households(client, surveyed,
     url = reverse("reviews:report", args=[w["round"].pk, w["ward"].code, "poor"])
     # session, user, assignment, unit, round, count, standards, indicators, rows, round standards (preamble),
     # and the record of whose full ID numbers the ward officer downloaded (ids, record, its households,
-    # savepoint and release).
-    with django_assert_max_num_queries(15):
+    # savepoint and release), and the city's name for the date line ("Đà Nẵng, ngày …").
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -279,9 +291,75 @@ def test_a_unit_named_like_a_formula_is_text_in_the_summary_whose_totals_stay_fo
     AdminUnit.objects.filter(pk=w["district"].pk).update(name="=1+1")
     AdminUnit.objects.filter(pk=w["city"].pk).update(name="@SUM(A1)")
     ws = _sheet(_download(client, w["personas"]["city_officer"], w, w["city"], "summary"))
-    assert_text(next(row[1] for row in ws.iter_rows(max_row=10) if row[1].value == "@SUM(A1)"), "@SUM(A1)")  # the unit line
+    subtitle = next(c for row in ws.iter_rows(max_row=10) for c in row if str(c.value or "").startswith("@SUM(A1) · "))
+    assert_text(subtitle, subtitle.value)  # the line under the title: unit, round, date
     h = _header_row(ws, "Đơn vị hành chính")
     district = next(row for row in ws.iter_rows(min_row=h + 1) if row[0].value == "=1+1")
     assert_text(district[0], "=1+1")
     totals = ws[h + 3]
     assert (totals[2].value, totals[2].data_type) == (f"=SUM(C{h + 1}:C{h + 2})", "f")
+
+
+# ----------------------------------------------------------------------------- printed like the forms
+
+
+def _texts(ws, rows):
+    return [str(c.value) for row in rows for c in row if c.value is not None]
+
+
+@pytest.mark.parametrize("report", reports.REPORTS)
+def test_every_report_has_the_national_header_the_unit_the_date_and_the_signature_block(client, surveyed, report):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["ward_officer"], w, w["ward"], report))
+    h = _header_row(ws, "Chỉ số" if report == "deprivation" else "Đơn vị hành chính" if report == "summary" else "STT")
+    top = _texts(ws, ws.iter_rows(max_row=h - 1))
+    assert top[:2] == ["ỦY BAN NHÂN DÂN PHƯỜNG HẢI CHÂU I", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert "Độc lập – Tự do – Hạnh phúc" in top
+    assert any(re.fullmatch(r"Đà Nẵng, ngày \d\d tháng \d\d năm 20\d\d", t) for t in top)
+    # Title and the issuing blocks are merged across columns, so no text depends on column A's width.
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    last = get_column_letter(ws.max_column)
+    assert any(r.startswith("A") and r.endswith(last + r.split(":")[0][1:]) for r in merged), merged
+    bottom = _texts(ws, ws.iter_rows(min_row=h + 1))
+    assert "NGƯỜI LẬP BIỂU" in bottom and "THỦ TRƯỞNG ĐƠN VỊ" in bottom
+    assert "(Ký, ghi rõ họ tên)" in bottom and "(Ký, ghi rõ họ tên và đóng dấu)" in bottom
+    assert any(t.startswith("Không phải biểu mẫu chính thức") for t in bottom), "no invented form number"
+    assert ws.print_title_rows == f"${h}:${h}"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True and ws.page_setup.fitToWidth == 1
+    assert str(ws.page_setup.paperSize) == "9"
+
+
+def test_each_list_column_holds_what_its_header_says(client, surveyed):
+    w = surveyed
+    ws = _sheet(_download(client, w["personas"]["ward_officer"], w, w["ward"], "poor"))
+    h = _header_row(ws, "STT")
+    headers = [c.value for c in ws[h]]
+    rows = _table(ws, h)[:-1]
+    column = {name: i for i, name in enumerate(headers)}
+    names = dict(w["round"].primary_standard.indicators.values_list("key", "name"))
+    for row in rows:
+        result = CaseResult.objects.get(case__household__code=row[column["Mã hộ"]], standard=w["round"].primary_standard)
+        assert row[column["Số chỉ số thiếu hụt"]] == len(result.deprived_keys) == result.deprivation_count
+        assert row[column["Các chỉ số thiếu hụt"]] == "; ".join(names[k] for k in result.deprived_keys)
+        assert isinstance(row[column["Thành viên"]], int)
+        assert row[column["Thôn / tổ dân phố"]] == "Tổ dân phố 1" and row[column["Xã / phường"]] == "Phường Hải Châu I"
+    deprivations = ws.cell(row=h + 1, column=column["Số chỉ số thiếu hụt"] + 1)
+    assert deprivations.data_type == "n" and deprivations.number_format == "#,##0"
+    address = ws.cell(row=h + 1, column=column["Địa chỉ"] + 1)
+    assert address.alignment.wrap_text, "addresses wrap within their column"
+
+
+@pytest.mark.parametrize(
+    ("report", "name"),
+    [
+        ("poor", "danh-sach-ho-ngheo-phuong-hai-chau-i-2026.xlsx"),
+        ("near_poor", "danh-sach-ho-can-ngheo-phuong-hai-chau-i-2026.xlsx"),
+        ("summary", "tong-hop-ket-qua-ra-soat-phuong-hai-chau-i-2026.xlsx"),
+        ("deprivation", "phan-tich-chi-so-thieu-hut-phuong-hai-chau-i-2026.xlsx"),
+    ],
+)
+def test_the_file_name_is_a_vietnamese_slug_without_internal_ids(client, surveyed, report, name):
+    w = surveyed
+    response = _download(client, w["personas"]["ward_officer"], w, w["ward"], report)
+    assert response["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    assert w["ward"].code not in response["Content-Disposition"]
