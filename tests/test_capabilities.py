@@ -115,8 +115,12 @@ def test_the_statistician_sees_masked_numbers_and_the_dashboard(client, territor
     assert client.get(reverse("households:detail", kwargs={"code": other.code})).status_code == 404
 
 
+# A user's own inbox is theirs to keep (read, e-mail on or off): not a change to the area's data.
+OWN_INBOX = {"reviews:inbox_read_all", "reviews:inbox_email", "reviews:inbox_open"}
+
+
 def test_every_post_of_the_matrix_is_refused_to_the_statistician():
-    posts = [row for row in ROWS if row.method == "post"]
+    posts = [row for row in ROWS if row.method == "post" and row.name not in OWN_INBOX]
     assert posts
     for row in posts:
         assert row.statuses["statistician"] in (403, 404, 405), str(row)
