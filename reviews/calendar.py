@@ -46,3 +46,14 @@ def add_working_days(start: date, working_days: int, holidays: Collection[date] 
         if is_working_day(day, holidays, workdays):
             counted += 1
     return day
+
+
+def working_days_between(start: date, end: date, holidays: Collection[date] = (), workdays: Collection[date] = ()) -> int:
+    """How many working days after ``start`` up to and including ``end`` (0 when ``end`` is not after it):
+    the inverse of ``add_working_days``, so a complaint resolved on its due date took the re-check's days."""
+    day, counted = start, 0
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays, workdays):
+            counted += 1
+    return counted

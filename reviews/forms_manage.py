@@ -159,11 +159,56 @@ class PostForm(forms.Form):
         return starts_on
 
 
+class OpinionForm(forms.Form):
+    """The approving unit's opinion on one list: asked to confirm it has read what the page shows."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    confirmed = forms.BooleanField(
+        label=_("I have checked the list's figures, its households and its complaints."),
+        error_messages={"required": _("Tick “I have checked” to confirm the opinion.")},
+    )
+
+
+class BulkOpinionForm(OpinionForm):
+    """One opinion for several ward lists (the lists are read from the checkboxes, each checked on its own)."""
+
+    decision = forms.ChoiceField(
+        label=_("Opinion"),
+        choices=[("approve", _("Approve the ward lists")), ("return", _("Return the ward lists with remarks"))],
+        widget=forms.RadioSelect,
+    )
+    field_order = ["decision", "reason", "confirmed"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _(
+            "Required to return (the same remarks go to every ward); to approve after the deadline, the reason for the delay."
+        )
+        self.fields["confirmed"].label = _("I have checked the figures, households and complaints of every list I ticked.")
+
+
 class ComplaintForm(forms.Form):
-    household_code = forms.CharField(label=_("Household code"), max_length=30)
+    """The household is chosen among the ward's cases of the round (searched by name or code, never typed):
+    any other id, another ward's included, is not a valid choice."""
+
+    case = forms.ModelChoiceField(
+        label=_("Household"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("Search by the head's name or the household code above, then choose the household."),
+        error_messages={"invalid_choice": _("Choose a household of this ward's list in this round.")},
+    )
     received_on = date_field(_("Received on"))
     complainant = forms.CharField(label=_("Complainant"), max_length=150)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cases, choices, **kwargs):
+        """``cases``: the ward's cases of the round (what may be chosen); ``choices``: (id, label) of
+        the households the search found, plus the one chosen, the only ones listed."""
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].widget.choices = choices
 
 
 class ResolveForm(forms.Form):

@@ -36,7 +36,7 @@ from django.utils.translation import override
 
 from households.access import require_capability
 from reviews import workflow
-from reviews.calendar import add_working_days, period_end
+from reviews.calendar import add_working_days, period_end, working_days_between
 from reviews.models import Complaint, PublicHoliday, WardList
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "public_holidays.csv"
@@ -92,6 +92,13 @@ def recheck_due(received_on: date, working_days: int) -> date:
     return _with_calendar(
         lambda c: add_working_days(received_on, working_days, c.days_off, c.workdays), received_on, working_days
     )
+
+
+def working_days_counter(first: date, last: date) -> Callable[[date, date], int]:
+    """Working days from one day to another (``reviews.calendar.working_days_between``) for any two days
+    from ``first`` to ``last``, on the calendar of that range read once (one query for a whole page)."""
+    c = calendar_between(first, last)
+    return lambda start, end: working_days_between(start, end, c.days_off, c.workdays)
 
 
 # ----------------------------------------------------------------------------- upkeep by the city officer

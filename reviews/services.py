@@ -684,19 +684,30 @@ def ward_submit(*, ward_list: WardList, user, reason: str = "", today: date | No
     return workflow.perform("ward_submit", ward_list, user, reason=reason, today=today or timezone.localdate())
 
 
-def ward_return(*, ward_list: WardList, user, reason: str):
+def ward_return(*, ward_list: WardList, user, reason: str, read_version: int | None = None):
+    """Return the ward list with remarks; ``read_version`` (the list as a page showed it) refuses a list
+    changed since."""
+
     def apply(wl):
         wl.remarks = reason.strip()
         return ["remarks"]
 
-    return workflow.perform("ward_return", ward_list, user, reason=reason, apply=apply)
+    return workflow.perform("ward_return", ward_list, user, reason=reason, apply=apply, read_version=read_version)
 
 
-def ward_approve(*, ward_list: WardList, user, reason: str = "", today: date | None = None):
+def ward_approve(*, ward_list: WardList, user, reason: str = "", today: date | None = None, read_version: int | None = None):
     """Approve the ward list; after the round's approval deadline only with the reason for the delay.
     The day of the approval is logged: the chairman's decision cannot be dated before it."""
     today = today or timezone.localdate()
-    return workflow.perform("ward_approve", ward_list, user, reason=reason, today=today, data={"approved_on": today.isoformat()})
+    return workflow.perform(
+        "ward_approve",
+        ward_list,
+        user,
+        reason=reason,
+        today=today,
+        data={"approved_on": today.isoformat()},
+        read_version=read_version,
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.views import approvals, holidays, manage, requests, rounds
+from reviews.views import approvals, complaints, holidays, manage, requests, rounds
 
 ward = "rounds/<int:round_id>/wards/<str:ward_code>/"
 
@@ -28,7 +28,9 @@ urlpatterns = [
     path(f"{ward}complaints/new/", manage.complaint_record, name="complaint_record"),
     path(f"{ward}complaints/<int:complaint_id>/resolve/", manage.complaint_resolve, name="complaint_resolve"),
     path(f"{ward}decision-list/", manage.decision_list, name="decision_list"),
+    path("rounds/<int:round_id>/complaints/<str:code>/", complaints.complaint_list, name="complaint_list"),
     path("approvals/", approvals.approvals, name="approvals"),
+    path("approvals/bulk/", approvals.approvals_bulk, name="approvals_bulk"),
     path(f"{ward}review/", approvals.ward_review, name="ward_review"),
     path(f"{ward}approve/", approvals.ward_approve, name="ward_approve"),
     path(f"{ward}return/", approvals.ward_return, name="ward_return"),

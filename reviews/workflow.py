@@ -401,8 +401,9 @@ def overdue(action_name: str, round_: ReviewRound, today: date | None = None) ->
     return round_.deadline_passed(field, today or timezone.localdate()) if field else None
 
 
-def check(action_name: str, obj, user, *, reason: str = "", today: date | None = None) -> Action:
-    """Raise Http404 / PermissionDenied / WorkflowError unless ``user`` may do ``action_name`` to ``obj`` now."""
+def check_actor(action_name: str, obj, user) -> Action:
+    """Raise Http404 (outside the area) or PermissionDenied (the role does not act, or another unit gives
+    the opinion) unless ``user`` is one who does ``action_name`` to ``obj``, whatever its state."""
     action = ACTIONS[action_name]
     if not isinstance(obj, action.model):
         raise TypeError(f"{action_name} acts on {action.model.__name__}")
@@ -412,6 +413,12 @@ def check(action_name: str, obj, user, *, reason: str = "", today: date | None =
     if action.actor == "approver" and scope.unit.pk != obj.approver_id:
         # The ward is in this officer's area, but its list goes to another unit for opinion.
         raise PermissionDenied
+    return action
+
+
+def check(action_name: str, obj, user, *, reason: str = "", today: date | None = None) -> Action:
+    """Raise Http404 / PermissionDenied / WorkflowError unless ``user`` may do ``action_name`` to ``obj`` now."""
+    action = check_actor(action_name, obj, user)
     round_ = _round_of(obj)
     require_open(round_)
     if _status_of(obj) not in action.sources:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -10,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from households import access
+from reviews import opinions, services, workflow
 from reviews import selectors_manage as selectors
-from reviews import services, workflow
-from reviews.forms_manage import ReasonForm
+from reviews.forms_manage import BulkOpinionForm, OpinionForm, ReasonForm
 from reviews.models import WardList
 from reviews.views.common import flash_errors
 
@@ -22,14 +24,51 @@ from reviews.views.common import flash_errors
 def approvals(request):
     lists = selectors.approvals_for(request.user)
     scope = access.scope_of(request.user)
+    waiting = [wl for wl in lists if wl.status == WardList.Status.SUBMITTED]
     return render(
         request,
         "reviews/manage/approvals.html",
         {
-            "waiting": [wl for wl in lists if wl.status == WardList.Status.SUBMITTED],
+            "waiting": waiting,
             "others": [wl for wl in lists if wl.status != WardList.Status.SUBMITTED],
             "unit": scope.unit,
+            # Only an officer of the approving unit gives opinions (administrators read).
+            "bulk_form": BulkOpinionForm(prefix="bulk") if waiting and access.acts(request.user, "give_opinion") else None,
+            "rounds": list({wl.round_id: wl.round for wl in lists if wl.round.is_open}.values()),
         },
+    )
+
+
+@require_POST
+@access.capability_required("give_opinion")
+def approvals_bulk(request):
+    """Approve or return every ticked ward list, each through its own transition; the page lists the
+    lists done and those refused with the reasons. Sending the form again refuses them all (their state
+    has moved on) and changes nothing."""
+    form = BulkOpinionForm(request.POST, prefix="bulk")
+    ids = []
+    for value in request.POST.getlist("lists"):
+        try:
+            ids.append(int(value))
+        except ValueError:
+            continue
+    if not ids:
+        form.add_error(None, _("Tick at least one ward list."))
+    if not form.is_valid():
+        flash_errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        return redirect("reviews:approvals")
+    versions = {}
+    for pk in ids:
+        with contextlib.suppress(ValueError):
+            versions[pk] = int(request.POST.get(f"version-{pk}", ""))
+    decision = form.cleaned_data["decision"]
+    outcome = opinions.opinions_give(
+        user=request.user, decision=decision, ward_list_ids=ids, versions=versions, reason=form.cleaned_data["reason"]
+    )
+    return render(
+        request,
+        "reviews/manage/approvals_bulk_result.html",
+        {"outcome": outcome, "decision": decision, "reason": form.cleaned_data["reason"]},
     )
 
 
@@ -51,20 +90,27 @@ def ward_review(request, round_id, ward_code):
             "cases": selectors.ward_cases(ward_list),
             "timeline": selectors.ward_timeline(ward_list),
             "can": can,
-            "return_form": ReasonForm(prefix="return"),
+            "summary": opinions.ward_summary(ward_list),
+            "approve_form": OpinionForm(prefix="approve"),
+            "return_form": OpinionForm(prefix="return"),
             "reopen_form": ReasonForm(prefix="reopen"),
             "approve_late": workflow.overdue("ward_approve", ward_list.round),
         },
     )
 
 
-def _act(request, round_id, ward_code, service, success, prefix=None):
+def _act(request, round_id, ward_code, service, success, prefix=None, confirm=None):
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     kwargs = {}
     if prefix is not None:
-        form = ReasonForm(request.POST, prefix=prefix)
+        form = (OpinionForm if confirm else ReasonForm)(request.POST, prefix=prefix)
         # An empty reason reaches the service, whose message ("Give a reason.") the user sees.
         kwargs["reason"] = form.data.get(form.add_prefix("reason"), "")
+        if confirm and not form.is_valid() and "confirmed" in form.errors:
+            # The opinion is given only by someone who says they read the list (checked here, not in the browser).
+            workflow.check_actor(confirm, ward_list, request.user)
+            flash_errors(request, ValidationError(form.errors["confirmed"]))
+            return redirect(_review_url(ward_list))
     try:
         service(ward_list=ward_list, user=request.user, **kwargs)
     except ValidationError as exc:
@@ -78,14 +124,28 @@ def _act(request, round_id, ward_code, service, success, prefix=None):
 @access.capability_required("give_opinion")
 def ward_approve(request, round_id, ward_code):
     # The reason is asked only once the approval deadline has passed (the reason for the delay).
-    return _act(request, round_id, ward_code, services.ward_approve, _("Approved the list of %(ward)s."), prefix="approve")
+    return _act(
+        request,
+        round_id,
+        ward_code,
+        services.ward_approve,
+        _("Approved the list of %(ward)s."),
+        prefix="approve",
+        confirm="ward_approve",
+    )
 
 
 @require_POST
 @access.capability_required("give_opinion")
 def ward_return(request, round_id, ward_code):
     return _act(
-        request, round_id, ward_code, services.ward_return, _("Returned the list of %(ward)s with remarks."), prefix="return"
+        request,
+        round_id,
+        ward_code,
+        services.ward_return,
+        _("Returned the list of %(ward)s with remarks."),
+        prefix="return",
+        confirm="ward_return",
     )
 
 

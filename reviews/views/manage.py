@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from households import access
 from policies import procedure
+from reviews import complaints as complaint_reads
 from reviews import history, services, workflow
 from reviews import selectors_manage as selectors
 from reviews.forms_manage import ComplaintForm, DecisionForm, MeetingForm, PostForm, ReasonForm, ResolveForm
@@ -247,38 +248,54 @@ def ward_decide(request, round_id, ward_code):
 @require_http_methods(["GET", "POST"])
 @access.capability_required("handle_complaints")
 def complaint_record(request, round_id, ward_code):
+    """The household is searched by name or code among the ward's cases (``?q=``; htmx swaps only the
+    choices as the officer types) and chosen, never typed; the form accepts only those cases."""
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
-    form = ComplaintForm(request.POST if request.method == "POST" else None, initial={"received_on": timezone.localdate()})
+    query = request.GET.get("q", "")
+    data = request.POST if request.method == "POST" else None
+    chosen = data.get("case") if data is not None else None
+    choices = complaint_reads.household_choices(ward_list, query, chosen)
+    form = ComplaintForm(
+        data,
+        initial={"received_on": timezone.localdate()},
+        cases=complaint_reads.ward_cases_for_choice(ward_list).select_related("round", "village", "household"),
+        choices=choices[: complaint_reads.SUGGESTIONS],
+    )
+    if query.strip() and not choices:
+        form.fields["case"].help_text = _("No household of this ward's list matches “%(q)s”.") % {"q": query.strip()}
+    elif len(choices) > complaint_reads.SUGGESTIONS:
+        form.fields["case"].help_text = _("More than %(n)d households match: type more of the name or the code.") % {
+            "n": complaint_reads.SUGGESTIONS
+        }
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
-        case = (
-            Case.objects.select_related("round", "village", "household")
-            .filter(round_id=ward_list.round_id, village__parent_id=ward_list.ward_id, household__code=d.pop("household_code"))
-            .first()
-        )
-        if case is None:
-            form.add_error("household_code", _("No household with this code is in this round in the ward."))
+        case = d.pop("case")
+        try:
+            services.complaint_record(case=case, user=request.user, **d)
+        except ValidationError as exc:
+            attach_errors(form, exc)
         else:
-            try:
-                services.complaint_record(case=case, user=request.user, **d)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Recorded the complaint; the survey of household %(code)s is reopened for a re-check.")
-                    % {"code": case.household.code},
-                )
-                return redirect(_ward_url(ward_list))
-    return render_form(
+            messages.success(
+                request,
+                _("Recorded the complaint; the survey of household %(code)s is reopened for a re-check.")
+                % {"code": case.household.code},
+            )
+            return redirect(_ward_url(ward_list))
+    return render(
         request,
-        title=_("Record a complaint"),
-        intro=_("A complaint against a household reopens its survey for a re-check (phúc tra) within %(days)d working days.")
-        % {"days": ward_list.round.recheck_working_days},
-        form=form,
-        cancel_url=_ward_url(ward_list),
-        submit_label=_("Record the complaint"),
-        extra={"blocked": _complaint_refusal(ward_list)},
+        "reviews/manage/complaint_form.html",
+        {
+            "title": _("Record a complaint"),
+            "intro": _(
+                "A complaint against a household reopens its survey for a re-check (phúc tra) within %(days)d working days."
+            )
+            % {"days": ward_list.round.recheck_working_days},
+            "form": form,
+            "query": query,
+            "cancel_url": _ward_url(ward_list),
+            "submit_label": _("Record the complaint"),
+            "blocked": _complaint_refusal(ward_list),
+        },
     )
 
 
@@ -312,6 +329,7 @@ def complaint_resolve(request, round_id, ward_code, complaint_id):
         extra={
             "blocked": _round_closed(ward_list),
             "stored_results": _stored_results(complaint.case),
+            "current_title": _("The result now"),
             # What the re-check changed: the answers and results since the complaint was entered.
             "changes": history.case_changes(complaint.case, since=complaint.recorded_at or _start_of(complaint.received_on)),
             "changes_title": _("Changes since the complaint was recorded"),
@@ -327,7 +345,16 @@ def _stored_results(case: Case) -> list[dict]:
     """The case's saved results, primary standard first, for what would change them."""
     rows = CaseResult.objects.filter(case=case).select_related("standard").order_by("standard__code")
     rows = sorted(rows, key=lambda r: r.standard_id != case.round.primary_standard_id)
-    return [{"title": r.standard.name, "data": r.explanation} for r in rows]
+    return [
+        {
+            "title": r.standard.name,
+            "data": r.explanation,
+            "class": r.get_household_class_display() or "–",
+            "income": r.income_per_person_month,
+            "deprivations": r.deprivation_count,
+        }
+        for r in rows
+    ]
 
 
 def _round_closed(ward_list: WardList) -> str:

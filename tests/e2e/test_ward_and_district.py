@@ -120,6 +120,7 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     shot(district, "district-01-approvals")
     district.locator(f"a[href$='/wards/{WARD}/review/']").first.click()
     district.fill("textarea[name=return-reason]", "Đề nghị kiểm tra lại diện tích nhà ở của các hộ nghèo.")
+    district.check("#id_return-confirmed")  # the opinion asks "I have checked"
     district.locator("form[action$='/return/'] button[type=submit]").click()
     district.wait_for_load_state()
     ward_list = WardList.objects.get(round=round_, ward__code=WARD)
@@ -132,6 +133,7 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     post_and_send(ward, round_)
     assert WardList.objects.get(round=round_, ward__code=WARD).status == "submitted"
     district.goto(f"{district.base}/rounds/{round_.pk}/wards/{WARD}/review/")
+    district.check("#id_approve-confirmed")
     district.locator("form[action$='/approve/'] button[type=submit]").click()
     district.wait_for_load_state()
     assert WardList.objects.get(round=round_, ward__code=WARD).status == "approved"

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from reviews import holidays, services
-from reviews.calendar import add_working_days, is_working_day, period_end
+from reviews.calendar import add_working_days, is_working_day, period_end, working_days_between
 from reviews.holidays import posting_end, recheck_due
 from reviews.models import PublicHoliday, Transition
 from tests.reviews.test_holidays import content, ward_list_ready_to_post
@@ -343,3 +343,23 @@ def test_the_holiday_page_with_suggestions_costs_no_more_queries(client_for, per
     with django_assert_max_num_queries(5):
         response = client.get(LIST_URL, {"year": 2027})
     assert len(response.context["expected"]) >= 10 and response.context["holidays"] == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2026, 10, 9), date(2026, 10, 9), 0),  # the same day: none
+        (date(2026, 10, 9), date(2026, 10, 12), 1),  # Friday to Monday: the weekend does not count
+        (date(2026, 10, 5), date(2026, 10, 8), 3),  # Monday to Thursday
+        (date(2026, 10, 8), date(2026, 10, 5), 0),  # backwards: none
+    ],
+)
+def test_working_days_between_counts_the_days_after_the_start_up_to_the_end(start, end, expected):
+    assert working_days_between(start, end) == expected
+
+
+def test_working_days_between_is_the_inverse_of_add_working_days_with_a_day_off_and_a_working_saturday():
+    day_off, saturday = {date(2026, 10, 12)}, {date(2026, 10, 10)}
+    due = add_working_days(date(2026, 10, 9), 3, day_off, saturday)
+    assert due == date(2026, 10, 14)
+    assert working_days_between(date(2026, 10, 9), due, day_off, saturday) == 3

@@ -264,7 +264,7 @@ def test_a_complaint_reopens_the_household_and_its_overdue_recheck_is_highlighte
     response = client.post(
         url("reviews:complaint_record", review),
         {
-            "household_code": "HH-A",
+            "case": review["cases"]["a"].pk,
             "received_on": (TODAY - timedelta(days=10)).isoformat(),
             "complainant": "Lê Thị B",
             "content": "Hộ có xe ô tô",
@@ -294,10 +294,11 @@ def test_a_complaint_against_a_household_outside_the_ward_is_refused(client_for,
     post_list(client, review)
     response = client.post(
         url("reviews:complaint_record", review),
-        {"household_code": "HH-R", "received_on": TODAY.isoformat(), "complainant": "X", "content": "Y"},
+        {"case": review["cases"]["r"].pk, "received_on": TODAY.isoformat(), "complainant": "X", "content": "Y"},
     )
     assert response.status_code == 200
-    assert "Không có hộ nào có mã này trong đợt rà soát của xã/phường." in content(response)
+    assert "Hãy chọn một hộ trong danh sách của xã/phường này trong đợt rà soát này." in content(response)
+    assert not Complaint.objects.exists()
 
 
 # ----------------------------------------------------------------------------- approval up the chain
@@ -318,7 +319,7 @@ def test_the_full_chain_through_the_pages_ends_with_official_statuses(client, re
     assert waiting.counts["total"] == 3 and waiting.counts["poor"] >= 2
     review_page = client.get(url("reviews:ward_review", review))
     assert "HH-A" in content(review_page) and "Thu nhập bình quân đầu người/tháng" in content(review_page)
-    client.post(url("reviews:ward_return", review), {"return-reason": "Kiểm tra lại hộ HH-C"})
+    client.post(url("reviews:ward_return", review), {"return-reason": "Kiểm tra lại hộ HH-C", "return-confirmed": "on"})
     assert ward_list(review).status == WardList.Status.RETURNED
 
     client.force_login(p["ward_officer"])
@@ -333,7 +334,7 @@ def test_the_full_chain_through_the_pages_ends_with_official_statuses(client, re
     assert ward_list(review).status == WardList.Status.SUBMITTED
 
     client.force_login(p["district_officer"])
-    page = content(client.post(url("reviews:ward_approve", review), follow=True))
+    page = content(client.post(url("reviews:ward_approve", review), {"approve-confirmed": "on"}, follow=True))
     assert "Đã thống nhất danh sách của Phường Hải Châu I." in page
     assert ward_list(review).status == WardList.Status.APPROVED
 
@@ -369,7 +370,11 @@ def test_returning_without_a_reason_shows_the_services_message(client_for, revie
     both_villages_agreed(client, review)
     post_list(client, review)
     client.post(url("reviews:ward_submit", review))
-    page = content(client_for(review["personas"]["district_officer"]).post(url("reviews:ward_return", review), follow=True))
+    page = content(
+        client_for(review["personas"]["district_officer"]).post(
+            url("reviews:ward_return", review), {"return-confirmed": "on"}, follow=True
+        )
+    )
     assert "Hãy nêu lý do." in page
     assert ward_list(review).status == WardList.Status.SUBMITTED
 
@@ -589,7 +594,7 @@ def test_where_a_ward_reports_to_the_city_the_city_officer_gives_the_opinion(cli
     assert [wl.ward.code for wl in approvals.context["waiting"]] == ["20300"]
     kwargs = {"round_id": review["round"].pk, "ward_code": "20300"}
     assert "Thống nhất danh sách xã/phường" in content(client.get(reverse("reviews:ward_review", kwargs=kwargs)))
-    client.post(reverse("reviews:ward_approve", kwargs=kwargs))
+    client.post(reverse("reviews:ward_approve", kwargs=kwargs), {"approve-confirmed": "on"})
     assert WardList.objects.get(ward=ward).status == WardList.Status.APPROVED
     # The district officer of 492 covers no such ward, so it does not exist for them.
     district = client_for(review["personas"]["district_officer"])
@@ -609,9 +614,9 @@ def test_a_late_approval_asks_for_the_reason_for_the_delay_on_the_page(client, r
     round_.save()
     page = content(client.get(url("reviews:ward_review", review)))
     assert "Lý do chậm" in page and round_.approval_deadline.strftime("%d/%m/%Y") in page
-    refused = content(client.post(url("reviews:ward_approve", review), follow=True))
+    refused = content(client.post(url("reviews:ward_approve", review), {"approve-confirmed": "on"}, follow=True))
     assert "lý do chậm" in refused
     assert ward_list(review).status == WardList.Status.SUBMITTED
-    client.post(url("reviews:ward_approve", review), {"approve-reason": "Nhận hồ sơ muộn do mưa lũ"})
+    client.post(url("reviews:ward_approve", review), {"approve-reason": "Nhận hồ sơ muộn do mưa lũ", "approve-confirmed": "on"})
     assert ward_list(review).status == WardList.Status.APPROVED
     assert Transition.objects.get(action="ward_approve").reason == "Nhận hồ sơ muộn do mưa lũ"

@@ -238,7 +238,7 @@ def test_the_ward_page_of_a_closed_round_offers_no_complaint_buttons(review, cli
     form = client.get(record_url).content.decode()
     assert "đã kết thúc; không thể thay đổi gì trong đợt" in form
     response = client.post(
-        record_url, {"household_code": "HH-B", "received_on": "2026-10-06", "complainant": "Ông Y", "content": "-"}
+        record_url, {"case": review["cases"]["b"].pk, "received_on": "2026-10-06", "complainant": "Ông Y", "content": "-"}
     )
     assert response.status_code == 200 and Complaint.objects.count() == 1
     assert not Case.objects.get(pk=review["cases"]["b"].pk).reopened
