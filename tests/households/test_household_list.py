@@ -142,6 +142,7 @@ def test_a_name_search_reads_only_the_folded_column_and_a_code_search_only_a_pre
     with CaptureQueriesContext(connection) as queries:
         assert codes(client.get(LIST, {"q": "Trần 20236"})) == []  # a space: a name, never a code as well
     [page] = [q["sql"] for q in queries if "households_household" in q["sql"]]
+    page = page.replace("::text", "")  # PostgreSQL casts a varchar column
     assert 'name_key" LIKE' in page and 'full_name" LIKE' not in page and '"code" LIKE' not in page
 
 
