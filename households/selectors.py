@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.utils.translation import gettext as _
 
-from households import citizen_ids
+from households import citizen_ids, names
 from households.models import (
     AccountEvent,
     AdminUnit,
@@ -59,31 +59,107 @@ def children_with_counts(unit: AdminUnit) -> list[AdminUnit]:
 # --- Households and members ---------------------------------------------------------------------
 
 
+def household_scope(user) -> QuerySet[Household]:
+    """Households the user may see, in the list's order (household code: the village's code leads it,
+    so the order follows the territory), with their village; nothing computed yet."""
+    return Household.objects.visible_to(user).select_related("village").order_by("code")
+
+
+def _head() -> QuerySet[Member]:
+    return Member.objects.filter(household=OuterRef("pk"), relationship=Member.Relationship.HEAD, left_on__isnull=True)
+
+
 def household_list(user) -> QuerySet[Household]:
     """Households the user may see, with the head's name, the head's ID number and the number of
-    active members computed in the database: one query for any page size."""
-    head = Member.objects.filter(household=OuterRef("pk"), relationship=Member.Relationship.HEAD, left_on__isnull=True)
-    return (
-        Household.objects.visible_to(user)
-        .select_related("village")
-        .annotate(
-            head_name=Subquery(head.values("full_name")[:1]),
-            head_id_number=Subquery(head.values("id_number")[:1]),
-            head_date_of_birth=Subquery(head.values("date_of_birth")[:1]),
-            member_count=Count("members", filter=Q(members__left_on__isnull=True)),
-        )
-        .order_by("code")
+    active members computed in the database: one query for the whole list (the export's rows)."""
+    head = _head()
+    return household_scope(user).annotate(
+        head_name=Subquery(head.values("full_name")[:1]),
+        head_id_number=Subquery(head.values("id_number")[:1]),
+        head_date_of_birth=Subquery(head.values("date_of_birth")[:1]),
+        member_count=Count("members", filter=Q(members__left_on__isnull=True)),
     )
 
 
+def _with_row_details(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """The head's name and the active members' number as subqueries of each row: PostgreSQL computes
+    them for the rows the LIMIT keeps, where ``Count("members")`` grouped every member in scope first."""
+    active = (
+        Member.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        head_name=Subquery(_head().values("full_name")[:1]),
+        member_count=Coalesce(Subquery(active), 0),
+    )
+
+
+@dataclass
+class HouseholdPage:
+    """One page of the household list, reached by keyset: the rows after (or before) a household code.
+
+    No page counts the scope: the links carry the code of the last (or first) row shown, and the next
+    page is an index range scan on ``code`` that stops after one row more than the page holds."""
+
+    object_list: list[Household]
+    has_next: bool
+    has_previous: bool
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def next_after(self) -> str:
+        return self.object_list[-1].code if self.object_list else ""
+
+    @property
+    def previous_before(self) -> str:
+        return self.object_list[0].code if self.object_list else ""
+
+
+def household_page(queryset: QuerySet[Household], *, after: str = "", before: str = "", size: int = 50) -> HouseholdPage:
+    """The ``size`` households of ``queryset`` (the list's filtered scope) that follow the code ``after``
+    or precede the code ``before`` (the first page without either), in code order: one query."""
+    if before:
+        rows = list(_with_row_details(queryset.filter(code__lt=before).order_by("-code"))[: size + 1])
+        return HouseholdPage(rows[:size][::-1], has_next=True, has_previous=len(rows) > size)
+    if after:
+        queryset = queryset.filter(code__gt=after)
+    rows = list(_with_row_details(queryset.order_by("code"))[: size + 1])
+    return HouseholdPage(rows[:size], has_next=len(rows) > size, has_previous=bool(after))
+
+
+def looks_like_code(text: str) -> bool:
+    """A household code has a digit and no space ("20236-001-00012", "HH-1"); a name has neither."""
+    return " " not in text and any(ch.isdigit() for ch in text)
+
+
 def households_matching(queryset: QuerySet[Household], text: str) -> QuerySet[Household]:
-    """Search by household code or a member's name. ID numbers are searched by
-    ``households.services.id_number_search`` (whole numbers only, recorded, throttled)."""
-    text = text.strip()
+    """Search by household code or a member's name, decided by the shape of the text, never both at
+    once (an OR of the two kinds leaves no index usable):
+
+    * a code (a digit, no space): the codes that start with it (an index range on ``code``);
+    * a name: every word, diacritics folded, inside the member's ``name_key`` ("nguyen van nam" and
+      "Nguyễn Nam" both find "Nguyễn Văn Nam"); PostgreSQL answers from a trigram index on the column.
+
+    ID numbers are searched by ``households.services.id_number_search`` (whole numbers only, recorded,
+    throttled), never here."""
+    text = " ".join(text.split())
     if not text:
         return queryset
-    members = Member.objects.filter(full_name__icontains=text)
-    return queryset.filter(Q(code__icontains=text) | Q(pk__in=members.values("household_id")))
+    if looks_like_code(text):
+        prefixes = Q(code__startswith=text)
+        if text.upper() != text:
+            prefixes |= Q(code__startswith=text.upper())
+        return queryset.filter(prefixes)
+    members = Member.objects.all()
+    for word in names.name_key(text).split():
+        members = members.filter(name_key__contains=word)
+    return queryset.filter(pk__in=members.values("household_id"))
 
 
 def duplicate_members(user, members: Iterable[Member]) -> dict[int, list[Member]]:

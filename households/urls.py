@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<int:user_id>/reactivate/", account_views.account_reactivate_view, name="account_reactivate"),
     path("users/<int:user_id>/unlock/", account_views.account_unlock_view, name="account_unlock"),
     path("households/", views.household_list_view, name="list"),
+    path("households/village-options/", views.village_options_view, name="village_options"),
     path("households/export.xlsx", views.household_export_view, name="export"),
     path("households/new/", views.household_create_view, name="create"),
     path("households/data-quality/", duplicate_views.data_quality_view, name="data_quality"),

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from households.access import (
     scope_of,
 )
 from households.exporting import household_header, household_rows, write_xlsx
-from households.filters import HouseholdFilter
+from households.filters import HouseholdFilter, ward_villages
 from households.forms import (
     HouseholdForm,
     ImportForm,
@@ -175,7 +174,7 @@ def _id_search_start(request, text: str) -> None:
 def _search_redirect(request, source):
     """Turn a posted search (or an ID number typed into the URL) into the list's URL without the number."""
     query = QueryDict(mutable=True)
-    for name in ("village", "status"):
+    for name in ("ward", "village", "status"):
         if source.get(name):
             query[name] = source[name]
     text = source.get("q", "").strip()
@@ -190,11 +189,11 @@ def _search_redirect(request, source):
     return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
-def _filtered(request) -> tuple[HouseholdFilter, dict | None]:
-    """The list's filter from the URL, and the session's ID search when the URL asks for it."""
-    queryset = selectors.household_list(request.user)
+def _filtered(request, queryset) -> tuple[HouseholdFilter, dict | None]:
+    """The list's filter over ``queryset`` from the URL, and the session's ID search when the URL asks for it."""
     data = request.GET.copy()
-    data.pop("page", None)
+    for name in ("page", "after", "before"):
+        data.pop(name, None)
     id_search = None
     if data.pop(ID_SEARCH_PARAM, None):
         id_search = request.session.get(ID_SEARCH_SESSION_KEY) or {"ids": [], "masked": ""}
@@ -205,16 +204,20 @@ def _filtered(request) -> tuple[HouseholdFilter, dict | None]:
 @require_http_methods(["GET", "POST"])
 @capability_required("see_households")
 def household_list_view(request):
-    # Queries: session, user, assignment (scope), village choices, count, one page of rows.
+    # Queries: session, user, assignment (scope), the ward choices (district and city) or the village
+    # choices (ward and village), one page of rows. No count: the pages go by keyset (``after``/``before``).
     if request.method == "POST":
         require_capability(request.user, "search_id_numbers")
         return _search_redirect(request, request.POST)
     if citizen_ids.is_number_query(request.GET.get("q", "")):  # an old link or a typed URL
         return _search_redirect(request, request.GET)
-    households, id_search = _filtered(request)
-    page = Paginator(households.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    households, id_search = _filtered(request, selectors.household_scope(request.user))
+    page = selectors.household_page(
+        households.qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=PAGE_SIZE
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "households/household_list.html",
@@ -231,11 +234,21 @@ def household_list_view(request):
     )
 
 
+@require_GET
+@capability_required("see_households")
+def village_options_view(request):
+    """The village select's options for the ward chosen in the household list's filter (htmx)."""
+    ward_id = request.GET.get("ward", "")
+    if ward_id and not (ward_id.isdigit() and AdminUnit.objects.visible_to(request.user).wards().filter(pk=ward_id).exists()):
+        raise Http404
+    return render(request, "households/_village_options.html", {"villages": ward_villages(request.user, ward_id)})
+
+
 @never_cache  # a workbook of personal data (full ID numbers for the roles that register members)
 @require_GET
 @capability_required("see_households")
 def household_export_view(request):
-    households, _id_search = _filtered(request)
+    households, _id_search = _filtered(request, selectors.household_list(request.user))
     reveal = may_reveal_id_numbers(request.user)
     if reveal:
         id_numbers_disclosed(

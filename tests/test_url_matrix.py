@@ -60,6 +60,8 @@ class Row:
     label: str = ""
     # Rows of the review pages need an open round with a case and a complaint (``review_world``).
     needs_round: bool = False
+    # The query string of the request, from the world (a page whose area is chosen by a parameter).
+    query: Callable[[dict], str] = field(default=lambda w: "")
 
     def __str__(self):
         return f"{self.method.upper()} {self.name} {self.label}".strip()
@@ -637,6 +639,24 @@ ROWS += [
     Row("households:list", statuses=expect(302, **STAFF, no_role=403)),
     Row("households:list", method="post", label="empty search", statuses=expect(302, no_role=403, statistician=403)),
     Row("households:export", statuses=expect(302, **STAFF, no_role=403)),
+    # The household filter's village options: those of a ward chosen (404 outside one's area).
+    Row("households:village_options", label="no ward", statuses=expect(302, **STAFF, no_role=403)),
+    Row(
+        "households:village_options",
+        query=lambda w: f"ward={w['ward'].pk}",
+        label="a ward",
+        statuses=expect(
+            404,
+            anonymous=302,
+            no_role=403,
+            **{
+                p: 200
+                for p in STAFF
+                if p not in ("commune_officer", "other_district_officer", "village_head", "other_village_head")
+            },
+        ),
+    ),
+    Row("households:village_options", method="post", label="wrong method", statuses=expect(405)),
     Row("households:create", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
     Row("households:create", method="post", label="empty form", statuses=expect(403, anonymous=302, **EDITORS_ANYWHERE)),
     Row("households:data_quality", statuses=OFFICERS_READ),
@@ -975,6 +995,8 @@ def test_status_for_persona(client, matrix_world, row, persona):
         # A fresh instance: logging in writes to the user (last login), which the case's rollback undoes.
         client.force_login(get_user_model().objects.get(pk=world["personas"][persona].pk))
     url = reverse(row.name, kwargs=row.kwargs(world))
+    if query := row.query(world):
+        url = f"{url}?{query}"
     response = getattr(client, row.method)(url)
     assert response.status_code == row.statuses[persona], f"{row} as {persona}"
     if response.status_code == 302 and persona == "anonymous":

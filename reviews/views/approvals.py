@@ -6,6 +6,7 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -76,18 +77,42 @@ def _review_url(ward_list: WardList) -> str:
     return reverse("reviews:ward_review", args=[ward_list.round_id, ward_list.ward.code])
 
 
+# A ward of 2,000 households on one page was 868 KB of HTML (issue 17): the page shows the ward's counts
+# and one village's households at a time, this many per page.
+REVIEW_PAGE_SIZE = 100
+
+
 @require_GET
 @access.capability_required("give_opinion")
 def ward_review(request, round_id, ward_code):
+    """The approving unit's review of a ward list: the ward's counts on top (from the tallies), then the
+    households of one village (the first by default), a page at a time.
+
+    Queries whatever the ward's size: session, user, assignment, ward, ward list, the actions' checks,
+    the tallies, the village lists, the village's count and its page of cases with their results and
+    heads, the timeline."""
     ward_list = selectors.ward_list_or_404(request.user, round_id, ward_code)
     can = {a.name for a in workflow.allowed_actions(ward_list, request.user)}
+    totals, village_counts = selectors.ward_tally_counts(ward_list)
+    village_lists = selectors.ward_village_lists(ward_list)
+    for vl in village_lists:
+        vl.counts = village_counts.get(vl.village_id, selectors.EMPTY_COUNTS)
+    wanted = request.GET.get("village", "")
+    current = next((vl for vl in village_lists if vl.village.code == wanted), village_lists[0] if village_lists else None)
+    page = None
+    if current is not None:
+        cases = selectors.ward_cases(ward_list).filter(village_id=current.village_id)
+        page = Paginator(cases, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/manage/ward_review.html",
         {
             "ward_list": ward_list,
             "round": ward_list.round,
-            "cases": selectors.ward_cases(ward_list),
+            "totals": totals,
+            "village_lists": village_lists,
+            "current": current,
+            "page": page,
             "timeline": selectors.ward_timeline(ward_list),
             "can": can,
             "summary": opinions.ward_summary(ward_list),
