@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from households.demo import (
     DEMO_WARD,
@@ -79,10 +80,16 @@ class Command(BaseCommand):
             self._login(username, Assignment.Role.VILLAGE_HEAD, code, False, hashed, demo_name(seed, username))
             heads[ward_code] = heads.get(ward_code, 0) + 1
         names = dict(AdminUnit.objects.filter(code__in=wards).values_list("code", "name"))
-        role = Assignment.Role.VILLAGE_HEAD.label
-        self.stdout.write(f"  {'totruong.<n>':24} {role} – village n of {names[wards[0]]} (n = 1…{heads.get(wards[0], 0)})")
-        for _stage, code, slug in STAGE_WARDS[structure]:
-            self.stdout.write(f"  {f'totruong.{slug}.<n>':24} {role} – village n of {names[code]} (n = 1…{heads.get(code, 0)})")
+        patterns = [("totruong.<n>", wards[0])] + [
+            (f"totruong.{slug}.<n>", code) for _stage, code, slug in STAGE_WARDS[structure]
+        ]
+        for pattern, code in patterns:
+            text = _("%(role)s – village number n of %(ward)s (n = 1…%(count)d)") % {
+                "role": Assignment.Role.VILLAGE_HEAD.label,
+                "ward": names[code],
+                "count": heads.get(code, 0),
+            }
+            self.stdout.write(f"  {pattern:24} {text}")
 
     def _login(self, username, role, unit_code, is_superuser, hashed, full_name):
         user, created = get_user_model().objects.get_or_create(

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.demo import STAGE_WARDS
 from households.models import AdminUnit, Assignment
 from reviews.demo import (
+    LEFT_FOR_HEADS,
     demo_structure,
     seed_current_round,
     seed_previous_round,
@@ -15,12 +18,12 @@ from reviews.demo import (
     seed_survey_progress,
     stage_ward_codes,
 )
-from reviews.models import WardList
+from reviews.models import ReviewRound, WardList
 
 STAGE_LABELS = {
-    "posted": "list posted, the posting runs (a complaint to re-check)",
-    "submitted": "list sent, waiting for the opinion of",
-    "decided": "list approved and decided (official statuses, certificates)",
+    "posted": gettext_lazy("list posted, the posting runs (a complaint to re-check)"),
+    "submitted": gettext_lazy("list sent, waiting for the opinion of %(approver)s"),
+    "decided": gettext_lazy("list approved and decided (official statuses, certificates)"),
 }
 
 
@@ -60,13 +63,15 @@ class Command(BaseCommand):
             )
         )
         deadlines = ", ".join(
-            f"{name.removesuffix('_deadline')} {getattr(round_, name):%d/%m/%Y}" for name in round_.PHASE_DEADLINES
+            f"{ReviewRound._meta.get_field(name).verbose_name} {getattr(round_, name):%d/%m/%Y}"
+            for name in round_.PHASE_DEADLINES
         )
-        self.stdout.write(f"Phase deadlines: {deadlines}")
-        self.stdout.write("Wards at each stage (log in as their ward officer):")
-        self.stdout.write(
-            f"  {'phuong.haichau':24} {ward.unit.name}: villages at work, most submitted and agreed; totruong.1 … still to survey"
-        )
+        self.stdout.write(_("Phase deadlines: %(deadlines)s") % {"deadlines": deadlines})
+        self.stdout.write(_("Wards at each stage (log in as their ward officer):"))
+        work = _("villages at work, most submitted and agreed; %(heads)s still to survey") % {
+            "heads": f"totruong.1…{LEFT_FOR_HEADS}"
+        }
+        self.stdout.write(f"  {'phuong.haichau':24} {ward.unit.name}: {work}")
         lists = {
             wl.ward.code: wl
             for wl in WardList.objects.filter(round=round_, ward__code__in=stage_ward_codes(structure)).select_related(
@@ -75,5 +80,5 @@ class Command(BaseCommand):
         }
         for stage, code, slug in STAGE_WARDS[structure]:
             wl = lists[code]
-            label = STAGE_LABELS[stage] + (f" {wl.approver.name}" if stage == "submitted" else "")
+            label = str(STAGE_LABELS[stage]) % {"approver": wl.approver.name} if stage == "submitted" else STAGE_LABELS[stage]
             self.stdout.write(f"  {f'phuong.{slug}':24} {wl.ward.name}: {label} [{wl.get_status_display()}]")
