@@ -370,16 +370,45 @@ DEMO_USER_NAMES = {
 }
 
 
+# The demo users' ward, and the wards the review demo leaves at each later stage of the round, each with
+# its ward officer ``phuong.<slug>`` (``reviews.demo.seed_stages``). In the 2023 structure they all lie in
+# Quận Hải Châu, so that its officer ``quan.haichau`` is the one asked for the opinion.
+DEMO_WARD = {"2023": "20236", "2025": "20242"}  # Phường Hải Châu I / Phường Hải Châu
+STAGE_WARDS = {
+    "2023": (("posted", "20233", "thachthang"), ("submitted", "20227", "thanhbinh"), ("decided", "20242", "phuocninh")),
+    "2025": (("posted", "20257", "hoacuong"), ("submitted", "20209", "thanhkhe"), ("decided", "20263", "sontra")),
+}
+
+
 def iter_demo_users(structure: str) -> Iterator[tuple[str, str, str | None, bool]]:
-    """(username, role, unit code, is_superuser) for one demo login per role."""
+    """(username, role, unit code, is_superuser) for one demo login per role, plus the officer of each
+    stage ward (village heads: ``iter_village_heads``)."""
     yield "admin", "", None, True
     yield "thanhpho", "city_officer", "48", False
     if structure == "2023":
         yield "quan.haichau", "district_officer", "492", False
-        ward = "20236"  # Phường Hải Châu I
-    else:
-        ward = "20242"  # Phường Hải Châu
+    ward = DEMO_WARD[structure]
     yield "phuong.haichau", "ward_officer", ward, False
     yield "thongke.haichau", "ward_statistician", ward, False
-    yield "totruong.1", "village_head", f"{ward}-001", False
-    yield "totruong.2", "village_head", f"{ward}-002", False
+    for _stage, code, slug in STAGE_WARDS[structure]:
+        yield f"phuong.{slug}", "ward_officer", code, False
+
+
+def head_username(structure: str, village_code: str) -> str | None:
+    """The demo login of a village's head: ``totruong.<n>`` in the demo ward, ``totruong.<slug>.<n>`` in a
+    stage ward (n = the village's number), None elsewhere."""
+    ward, _sep, number = village_code.rpartition("-")
+    if ward == DEMO_WARD[structure]:
+        return f"totruong.{int(number)}"
+    slug = next((s for _stage, code, s in STAGE_WARDS[structure] if code == ward), None)
+    return f"totruong.{slug}.{int(number)}" if slug else None
+
+
+def demo_name(seed: int, username: str) -> str:
+    """An invented full name for a demo login, the same on every run."""
+    if username in DEMO_USER_NAMES:
+        return DEMO_USER_NAMES[username]
+    rng = random.Random(f"{seed}:head:{username}")
+    male = rng.random() < 0.6
+    middle = rng.choice(MALE_MIDDLE if male else FEMALE_MIDDLE)
+    return f"{rng.choice(FAMILY_NAMES)} {middle} {rng.choice(MALE_GIVEN if male else FEMALE_GIVEN)}"

@@ -56,26 +56,13 @@ def browser():
 @pytest.fixture
 def demo(transactional_db, settings):
     """A fresh database with the demo territory (2023 structure), the shipped public holidays (as
-    `make demo` loads them), households and the open 2026 round."""
+    `make demo` loads them), households and this year's open round."""
     settings.DEMO_DATA_ALLOWED = True
     call_command("load_holidays", verbosity=0)
     call_command("seed_demo", structure="2023", households=3000, seed=7, villages_per_ward=(2, 3), verbosity=0)
     call_command("seed_review_demo", seed=7, verbosity=0)
-    # The journeys must not depend on the day CI runs: every phase deadline lies ahead of today
-    # (a journey that tests a late step moves its own deadline).
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from reviews.models import ReviewRound
-
-    today = timezone.localdate()
-    ReviewRound.objects.filter(year=2026, kind=ReviewRound.Kind.PERIODIC).update(
-        survey_deadline=today + timedelta(days=10),
-        village_deadline=today + timedelta(days=20),
-        ward_deadline=today + timedelta(days=30),
-        approval_deadline=today + timedelta(days=40),
-    )
+    # The journeys do not depend on the day CI runs: the demo dates its round around today, every phase
+    # deadline ahead of it (a journey that tests a late step moves its own deadline).
 
 
 # Every page reports what the Content-Security-Policy blocked (the event fires for blocked scripts,

@@ -26,7 +26,7 @@ def save(page):
 def test_the_phone_survey_keeps_typing_lands_on_errors_and_keeps_the_result_in_view(demo, open_page):
     page = open_page("totruong.1")
     check_page(page)
-    case = Case.objects.filter(village__code="20236-001", round__year=2026).order_by("household__code").first()
+    case = Case.objects.filter(village__code="20236-001", round__status="open").order_by("household__code").first()
     page.goto(f"{page.base}/cases/{case.pk}/")
     check_page(page)
     page.get_by_role("link", name="Bắt đầu: nhận diện nhanh").click()

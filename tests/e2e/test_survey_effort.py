@@ -66,7 +66,7 @@ def household_of_four(code, head):
     village = AdminUnit.objects.get(code="20236-001")
     members = [{**FOUR[0], "full_name": head}, *FOUR[1:]]
     household = household_create(village=village, code=code, address="12 Lê Duẩn", members=members)
-    round_ = ReviewRound.objects.get(year=2026, kind="periodic")
+    round_ = ReviewRound.objects.get(status="open", kind="periodic")
     officer = Assignment.objects.get(user__username="phuong.haichau").user
     return services.case_add(round_=round_, household=household, inclusion=Case.Inclusion.FORM_01, user=officer)
 

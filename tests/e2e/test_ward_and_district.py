@@ -19,7 +19,7 @@ WARD = "20236"
 def villages_surveyed_and_submitted():
     """What the village heads did before: every household screened or surveyed, every list submitted."""
     officer = get_user_model().objects.get(username="phuong.haichau")
-    round_ = ReviewRound.objects.get(year=2026, kind="periodic")
+    round_ = ReviewRound.objects.get(status="open", kind="periodic")
     for index, case in enumerate(Case.objects.filter(round=round_, village__parent__code=WARD).order_by("household__code")):
         case.refresh_from_db()
         services.case_screen(case=case, user=officer, items_met=[] if index % 2 == 0 else ["car"], read_version=case.version)
@@ -97,11 +97,13 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     posting_ran_out(round_)
     complained = Case.objects.filter(round=round_, village__parent__code=WARD).order_by("household__code").first()
     ward.locator("a[href$='/complaints/new/']").click()
-    ward.fill("input[name=household_code]", complained.household.code)
+    # The household is searched (by code here) and chosen from the suggestions, never typed into the complaint.
+    ward.fill("#id_q", complained.household.code)
+    ward.locator(f"input[name=case][value='{complained.pk}']").check()
     ward.fill("input[name=received_on]", (today - timedelta(days=10)).isoformat())
     ward.fill("input[name=complainant]", "Lê Thị Bích")
     ward.fill("textarea[name=content]", "Hộ mới mua xe tải")
-    ward.locator("main form button[type=submit]").click()
+    ward.get_by_role("button", name="Ghi nhận khiếu nại").click()
     ward.wait_for_url(re.compile(rf"/wards/{WARD}/$"))
     assert Case.objects.get(pk=complained.pk).reopened
     shot(ward, "ward-03-posted-with-complaint")
@@ -146,7 +148,9 @@ def test_a_ward_list_goes_from_village_meetings_to_the_chairmans_decision_with_o
     ward.locator("main form button[type=submit]").click()
     ward.wait_for_load_state()
     assert WardList.objects.get(round=round_, ward__code=WARD).status == "decided"
-    status = OfficialStatus.objects.filter(round=round_, household_class="poor").select_related("household").first()
+    status = (
+        OfficialStatus.objects.filter(round=round_, ward__code=WARD, household_class="poor").select_related("household").first()
+    )
     assert status is not None
     ward.goto(f"{ward.base}/households/{status.household.code}/reviews/")
     assert ward.locator(".official-class").first.inner_text() == "Hộ nghèo"
