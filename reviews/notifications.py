@@ -89,78 +89,45 @@ def on_transition(transition: Transition) -> int:
     return handler(transition)
 
 
+def _tell(t: Transition, unit_id: int, capability: str, kind: str, url: str, **data) -> int:
+    """Notify whoever holds ``capability`` in the unit ``unit_id`` of the step ``t``."""
+    users = recipients([unit_id], capability).get(unit_id, [])
+    return notify(users, kind=kind, key=f"step:{t.pk}", round_=t.round, url=url, data={"round": t.round.name, **data})
+
+
 def _village_sent(t: Transition) -> int:
-    village = t.unit
-    ward_list = WardList.objects.filter(round=t.round, ward_id=village.parent_id).select_related("ward").first()
+    ward_list = WardList.objects.filter(round=t.round, ward_id=t.unit.parent_id).select_related("ward").first()
     if ward_list is None:
         return 0
-    users = recipients([village.parent_id], "check_village_lists").get(village.parent_id, [])
-    return notify(
-        users,
-        kind="village_list_sent",
-        key=f"step:{t.pk}",
-        round_=t.round,
-        url=reverse("reviews:ward_detail", args=[t.round_id, ward_list.ward.code]),
-        data={"village": village.name, "round": t.round.name},
-    )
+    url = reverse("reviews:ward_detail", args=[t.round_id, ward_list.ward.code])
+    return _tell(t, t.unit.parent_id, "check_village_lists", "village_list_sent", url, village=t.unit.name)
 
 
 def _village_returned(t: Transition) -> int:
     if t.to_status != VillageList.Status.RETURNED:
         return 0
-    village = t.unit
-    users = recipients([village.pk], "survey").get(village.pk, [])
-    return notify(
-        users,
-        kind="village_list_returned",
-        key=f"step:{t.pk}",
-        round_=t.round,
-        url=reverse("reviews:village_cases", args=[t.round_id, village.code]),
-        data={"village": village.name, "round": t.round.name, "reason": t.reason[:300]},
-    )
+    url = reverse("reviews:village_cases", args=[t.round_id, t.unit.code])
+    return _tell(t, t.unit.pk, "survey", "village_list_returned", url, village=t.unit.name, reason=t.reason[:300])
 
 
 def _ward_sent(t: Transition) -> int:
-    ward_list = WardList.objects.filter(round=t.round, ward=t.unit).select_related("ward", "approver").first()
+    ward_list = WardList.objects.filter(round=t.round, ward=t.unit).select_related("ward").first()
     if ward_list is None:
         return 0
-    users = recipients([ward_list.approver_id], "give_opinion").get(ward_list.approver_id, [])
-    return notify(
-        users,
-        kind="ward_list_sent",
-        key=f"step:{t.pk}",
-        round_=t.round,
-        url=reverse("reviews:ward_review", args=[t.round_id, ward_list.ward.code]),
-        data={"ward": ward_list.ward.name, "round": t.round.name},
-    )
+    url = reverse("reviews:ward_review", args=[t.round_id, ward_list.ward.code])
+    return _tell(t, ward_list.approver_id, "give_opinion", "ward_list_sent", url, ward=ward_list.ward.name)
 
 
 def _ward_returned(t: Transition) -> int:
-    ward = t.unit
-    users = recipients([ward.pk], "send_ward_list").get(ward.pk, [])
-    return notify(
-        users,
-        kind="ward_list_returned",
-        key=f"step:{t.pk}",
-        round_=t.round,
-        url=reverse("reviews:ward_detail", args=[t.round_id, ward.code]),
-        data={"ward": ward.name, "round": t.round.name, "reason": t.reason[:300]},
-    )
+    url = reverse("reviews:ward_detail", args=[t.round_id, t.unit.code])
+    return _tell(t, t.unit.pk, "send_ward_list", "ward_list_returned", url, ward=t.unit.name, reason=t.reason[:300])
 
 
 def _survey_reopened(t: Transition) -> int:
     if t.case is None:
         return 0
-    village = t.case.village
-    users = recipients([village.pk], "survey").get(village.pk, [])
-    return notify(
-        users,
-        kind="survey_reopened",
-        key=f"step:{t.pk}",
-        round_=t.round,
-        url=reverse("reviews:case_detail", args=[t.case_id]),
-        data={"household": t.case.household.code, "round": t.round.name},
-    )
+    url = reverse("reviews:case_detail", args=[t.case_id])
+    return _tell(t, t.case.village_id, "survey", "survey_reopened", url, household=t.case.household.code)
 
 
 _STEP_HANDLERS = {

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -281,6 +282,8 @@ def case_survey(request, pk, section):
             "editable": editable,
             "rows": rows,
             "bar": _bar(case, rows),
+            "preview_url": reverse("reviews:case_preview", args=[case.pk, section]),
+            "with_members": section == "members",
         },
     )
 
@@ -339,6 +342,8 @@ def case_form(request, pk):
             "all_forms": [members, *sections.values()],
             # The first time through, every card is open: each person's answers are still to be given.
             "first_survey": "members" not in (case.sections_done or []),
+            "preview_url": reverse("reviews:case_form_preview", args=[case.pk]),
+            "with_members": True,
             "editable": editable,
             "rows": rows,
             "bar": _bar(case, rows),
