@@ -39,7 +39,7 @@ CASE_COLUMNS = (
     "round_id, household_id, village_id, inclusion, status, reopened, quick_screen, durable_walls, durable_columns, "
     "durable_roof, water_source, latrine, uses_telecom, devices, within_loudspeaker_reach, income_wages, "
     "income_agriculture, income_business, income_pension, income_social_allowance, income_remittances, income_other, "
-    "in_agriculture, sections_done, result_class, movement, version, updated_at"
+    "in_agriculture, sections_done, answers, result_class, movement, version, updated_at"
 )
 
 
@@ -49,7 +49,7 @@ def insert_cases(round_id: int, share: float, classes_sql: str, movement_sql: st
             f"""
             INSERT INTO reviews_case ({CASE_COLUMNS})
             SELECT %s, h.id, h.village_id, 'form01', s.status, false, '[]', true, true, true, '', '', true, '[]', true,
-                   0, 0, 0, 0, 0, 0, 0, false, '[]',
+                   0, 0, 0, 0, 0, 0, 0, false, '[]', '{{}}',
                    CASE WHEN s.status = 'surveyed' THEN {classes_sql} ELSE '' END,
                    CASE WHEN s.status = 'surveyed' THEN {movement_sql} ELSE '' END, 1, now()
             FROM households_household h
