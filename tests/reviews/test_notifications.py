@@ -115,3 +115,37 @@ def test_the_inbox_shows_ones_own_notifications_opens_them_and_refuses_anothers(
     note.refresh_from_db()
     assert note.read_at is not None
     assert client_for(p["village_head"]).post(reverse("reviews:inbox_open", args=[note.pk])).status_code == 404
+
+
+def test_a_ward_list_returned_tells_the_wards_officers(review):
+    p = review["personas"]
+    workflow.record(
+        round_=review["round"], user=p["district_officer"], action="ward_return", unit=review["ward"], reason="Thiếu biên bản"
+    )
+    (note,) = Notification.objects.filter(user=p["ward_officer"])
+    assert note.kind == "ward_list_returned" and "Thiếu biên bản" in notifications.text(note)
+    assert kinds(p["commune_officer"]) == [] and kinds(p["village_head"]) == []
+
+
+def test_a_complaint_that_reopens_a_survey_tells_the_village_head(review):
+    p = review["personas"]
+    case = review["cases"]["a"]
+    workflow.record(round_=review["round"], user=p["ward_officer"], action="complaint_record", case=case)
+    (note,) = Notification.objects.filter(user=p["village_head"])
+    assert note.kind == "survey_reopened" and case.household.code in notifications.text(note)
+    assert note.url == reverse("reviews:case_detail", args=[case.pk])
+
+
+def test_a_request_due_tomorrow_reminds_the_wards_officers(review, django_capture_on_commit_callbacks):
+    from reviews.models import ReviewRequest
+
+    p = review["personas"]
+    with_email(p["ward_officer"], "phuong@example.gov.vn")
+    today = date(2026, 9, 19)  # the review fixture's requests are due on 20/9/2026
+    with django_capture_on_commit_callbacks(execute=True):
+        made = notifications.due_reminders(today)
+    due = ReviewRequest.objects.filter(due_on=today + timedelta(days=1), household__village__parent=review["ward"]).count()
+    assert made >= due > 0
+    assert kinds(p["ward_officer"]).count("request_due") == due
+    assert kinds(p["commune_officer"]).count("request_due") == 1  # the rural household's, in its commune
+    assert any("20/09/2026" in m.body for m in mail.outbox)
