@@ -206,14 +206,14 @@ def _decided(request, message: str):
     return redirect("households:data_quality")
 
 
-@require_POST
-@capability_required("decide_duplicates")
-def duplicate_distinct_view(request, pk):
+def _decide(request, pk, prefix: str, decide, done: str):
+    """A decision that takes only a reason (distinct people, withdraw): checked by the service, which
+    refuses a pair someone else decided since the page was read."""
     candidate = _candidate(request, pk)
-    form = DuplicateDecisionForm(request.POST, prefix="distinct")
+    form = DuplicateDecisionForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            duplicate_mark_distinct(
+            decide(
                 user=request.user,
                 candidate=candidate,
                 read_version=form.cleaned_data["version"],
@@ -223,8 +223,14 @@ def duplicate_distinct_view(request, pk):
             _attach(request, form, exc)
             candidate = _candidate(request, pk)
         else:
-            return _decided(request, _("Recorded: the two records are distinct people."))
-    return _render_detail(request, candidate, forms={"distinct": form})
+            return _decided(request, done)
+    return _render_detail(request, candidate, forms={prefix: form})
+
+
+@require_POST
+@capability_required("decide_duplicates")
+def duplicate_distinct_view(request, pk):
+    return _decide(request, pk, "distinct", duplicate_mark_distinct, _("Recorded: the two records are distinct people."))
 
 
 @require_POST
@@ -259,19 +265,4 @@ def duplicate_merge_view(request, pk):
 @require_POST
 @capability_required("decide_duplicates")
 def duplicate_withdraw_view(request, pk):
-    candidate = _candidate(request, pk)
-    form = DuplicateDecisionForm(request.POST, prefix="withdraw")
-    if form.is_valid():
-        try:
-            duplicate_withdraw(
-                user=request.user,
-                candidate=candidate,
-                read_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _attach(request, form, exc)
-            candidate = _candidate(request, pk)
-        else:
-            return _decided(request, _("The decision is withdrawn: the pair is undecided again."))
-    return _render_detail(request, candidate, forms={"withdraw": form})
+    return _decide(request, pk, "withdraw", duplicate_withdraw, _("The decision is withdrawn: the pair is undecided again."))

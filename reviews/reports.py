@@ -454,7 +454,7 @@ def write_workbook(
     write(
         [
             blank,
-            *[across(note, PROSE, lines=_lines(note, total_width)) for note in [*report.notes, NOT_AN_OFFICIAL_FORM()]],
+            *[across(note, PROSE, lines=_lines(note, total_width)) for note in [*report.notes, not_an_official_form()]],
             blank,
             two_blocks(_("PREPARED BY"), _("HEAD OF THE UNIT"), BOLD_CENTRE, BOLD_CENTRE),
             two_blocks(_("(signature and full name)"), _("(signature, full name and seal)"), ITALIC_CENTRE, ITALIC_CENTRE),
@@ -466,7 +466,8 @@ def write_workbook(
     return written
 
 
-def NOT_AN_OFFICIAL_FORM() -> str:  # noqa: N802 - a translated constant, read when the report is written
+def not_an_official_form() -> str:
+    """The note every report carries (translated when the report is written)."""
     return _(
         "Not an official form: the content follows the report templates of Circular 07/2021/TT-BLĐTBXH "
         "(Appendix VII), whose form numbers were not verified; no form number is printed."
